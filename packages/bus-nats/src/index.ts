@@ -1,1 +1,7 @@
-export {};
+/**
+ * The NodeBus over NATS: `connectNatsBus` for composition roots, the subject scheme
+ * for operators writing NATS permissions.
+ */
+export { connectNatsBus, redactCredentials, type ConnectNatsBusOptions } from './connect-nats-bus';
+export { NatsBus, type NatsBusState, type NatsBusTimeouts } from './nats-bus';
+export { SUBJECT_PREFIX, allNodesSubject, nodeSubject } from './subjects';

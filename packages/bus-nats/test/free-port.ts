@@ -1,0 +1,14 @@
+import { createServer } from 'node:net';
+
+/**
+ * A loopback port nothing listens on: bound by the OS, then released. Another process
+ * could take it in between, which on a test machine is rare enough to accept.
+ */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
