@@ -11,3 +11,5 @@ export * from './origin';
 export * from './frames';
 export * from './in-process-bus';
 export * from './memory-stores';
+export * from './vapid';
+export * from './push-headers';
