@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { CryptoKeys, newNodeId, type NodeId } from '@herald/core';
 import { ConfigError } from './config-error';
 import { loadOrCreateDevCryptoKeys } from './dev-crypto-keys';
-import { SECRET_SETTINGS, describeSetting, settingsSchema, type LogLevel, type SettingName } from './settings';
+import {
+  SECRET_SETTINGS,
+  describeSetting,
+  settingsSchema,
+  type LogLevel,
+  type SettingName,
+} from './settings';
 
 /** What a process runs as; decides which settings are required and some defaults. */
 export type Role = 'dev' | 'connection' | 'endpoint' | 'tables';
@@ -74,7 +80,11 @@ export interface NodeConfig {
 export type Config = NodeConfig | TablesConfig;
 
 const DEFAULT_OPS_PORT: Record<NodeRole, number> = { dev: 8081, connection: 8081, endpoint: 8083 };
-const DEFAULT_HOST: Record<NodeRole, string> = { dev: '127.0.0.1', connection: '0.0.0.0', endpoint: '0.0.0.0' };
+const DEFAULT_HOST: Record<NodeRole, string> = {
+  dev: '127.0.0.1',
+  connection: '0.0.0.0',
+  endpoint: '0.0.0.0',
+};
 
 /**
  * Reads the environment once, at start-up. Throws {@link ConfigError} listing every bad
@@ -100,7 +110,8 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Co
   }
   // Checked on the raw environment so they are reported even when other values are bad.
   const split = role === 'connection' || role === 'endpoint';
-  if (split && isBlank(env.HERALD_NATS_URL)) problems.push(requiredLine('HERALD_NATS_URL', command));
+  if (split && isBlank(env.HERALD_NATS_URL))
+    problems.push(requiredLine('HERALD_NATS_URL', command));
   let keys: { keys: CryptoKeys; source: NodeConfig['cryptoKeysSource'] } | undefined;
   if (role !== 'tables') {
     const rawKeys = env.HERALD_CRYPTO_KEYS;
@@ -112,7 +123,9 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Co
   const settings = parsed.data;
   const dynamoDb: DynamoDbConfig = {
     endpoint: settings.HERALD_DYNAMODB_ENDPOINT,
-    region: settings.AWS_REGION ?? (settings.HERALD_DYNAMODB_ENDPOINT !== undefined ? 'us-east-1' : undefined),
+    region:
+      settings.AWS_REGION ??
+      (settings.HERALD_DYNAMODB_ENDPOINT !== undefined ? 'us-east-1' : undefined),
     routerTable: settings.HERALD_ROUTER_TABLE,
     messageTable: settings.HERALD_MESSAGE_TABLE,
   };
@@ -167,7 +180,9 @@ function parseCryptoKeys(
   } catch (error) {
     // CryptoKeys.parse says what is wrong without echoing the secret.
     const reason = error instanceof Error ? error.message : String(error);
-    problems.push(`HERALD_CRYPTO_KEYS is not a usable key list (${reason}): ${describeSetting('HERALD_CRYPTO_KEYS')}`);
+    problems.push(
+      `HERALD_CRYPTO_KEYS is not a usable key list (${reason}): ${describeSetting('HERALD_CRYPTO_KEYS')}`,
+    );
     return undefined;
   }
 }

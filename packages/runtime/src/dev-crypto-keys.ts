@@ -6,7 +6,12 @@ import { CryptoKeys } from '@herald/core';
 export const DEV_CRYPTO_KEYS_FILE = 'crypto-keys';
 
 export type DevCryptoKeys =
-  | { readonly ok: true; readonly keys: CryptoKeys; readonly source: 'generated' | 'data-dir'; readonly path: string }
+  | {
+      readonly ok: true;
+      readonly keys: CryptoKeys;
+      readonly source: 'generated' | 'data-dir';
+      readonly path: string;
+    }
   | { readonly ok: false; readonly problem: string };
 
 /**
@@ -36,7 +41,8 @@ export function loadOrCreateDevCryptoKeys(dataDir: string): DevCryptoKeys {
   }
 }
 
-type KeyFile = { kind: 'found'; text: string } | { kind: 'missing' } | { kind: 'error'; problem: string };
+type KeyFile =
+  { kind: 'found'; text: string } | { kind: 'missing' } | { kind: 'error'; problem: string };
 
 function readKeyFile(path: string): KeyFile {
   try {

@@ -7,7 +7,16 @@ import type { LogLevel } from './settings';
  * or inside a `headers` object). Callers should never log them in the first place; this
  * is the safety net for the day one slips through.
  */
-const SECRET_FIELDS = ['authorization', 'cryptoKey', 'crypto_key', 'cryptoKeys', 'token', 'privateKey', 'auth', 'p256dh'];
+const SECRET_FIELDS = [
+  'authorization',
+  'cryptoKey',
+  'crypto_key',
+  'cryptoKeys',
+  'token',
+  'privateKey',
+  'auth',
+  'p256dh',
+];
 const REDACT_PATHS = [
   ...SECRET_FIELDS,
   ...SECRET_FIELDS.map((field) => `*.${field}`),

@@ -130,7 +130,10 @@ async function answer(
   response.end(request.method === 'HEAD' ? undefined : reply.body);
 }
 
-async function heartbeat(checks: Readonly<Record<string, HealthCheck>>, timeoutMs: number): Promise<Reply> {
+async function heartbeat(
+  checks: Readonly<Record<string, HealthCheck>>,
+  timeoutMs: number,
+): Promise<Reply> {
   const names = Object.keys(checks);
   const outcomes = await Promise.all(names.map((name) => runCheck(checks[name]!, timeoutMs)));
   const statuses: Record<string, 'ok' | 'error'> = {};

@@ -37,7 +37,10 @@ const origin = z
     try {
       url = new URL(text);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://push.example.com' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an absolute URL such as https://push.example.com',
+      });
       return z.NEVER;
     }
     const problems: string[] = [];
@@ -53,27 +56,25 @@ const origin = z
     return url.origin;
   });
 
-const natsServers = z
-  .string()
-  .transform((text, ctx) => {
-    const servers = text
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-    if (servers.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'must list at least one server' });
-      return z.NEVER;
-    }
-    const bad = servers.filter((s) => !isNatsServerUrl(s));
-    if (bad.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be nats://host:port or tls://host:port, comma-separated (not ${bad.map((s) => JSON.stringify(s)).join(', ')})`,
-      });
-      return z.NEVER;
-    }
-    return servers;
-  });
+const natsServers = z.string().transform((text, ctx) => {
+  const servers = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (servers.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'must list at least one server' });
+    return z.NEVER;
+  }
+  const bad = servers.filter((s) => !isNatsServerUrl(s));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be nats://host:port or tls://host:port, comma-separated (not ${bad.map((s) => JSON.stringify(s)).join(', ')})`,
+    });
+    return z.NEVER;
+  }
+  return servers;
+});
 
 function isNatsServerUrl(text: string): boolean {
   const match = /^(nats|tls):\/\/([^/?#]+)\/?$/.exec(text);
@@ -120,7 +121,9 @@ export const settingsSchema = z.object({
     .trim()
     .min(1)
     .optional()
-    .describe('the address the public and ops ports bind to, e.g. 0.0.0.0 (default) or 127.0.0.1 (default for dev)'),
+    .describe(
+      'the address the public and ops ports bind to, e.g. 0.0.0.0 (default) or 127.0.0.1 (default for dev)',
+    ),
   HERALD_PUBLIC_URL: origin
     .optional()
     .describe(
@@ -134,24 +137,36 @@ export const settingsSchema = z.object({
     ),
   HERALD_NATS_URL: natsServers
     .optional()
-    .describe('the NATS server(s) nodes use to reach each other, e.g. nats://127.0.0.1:4222 (comma-separated for a cluster)'),
+    .describe(
+      'the NATS server(s) nodes use to reach each other, e.g. nats://127.0.0.1:4222 (comma-separated for a cluster)',
+    ),
   HERALD_DYNAMODB_ENDPOINT: httpUrl
     .optional()
-    .describe('a DynamoDB endpoint override (DynamoDB Local, dynalite), e.g. http://127.0.0.1:8000; unset means AWS'),
+    .describe(
+      'a DynamoDB endpoint override (DynamoDB Local, dynalite), e.g. http://127.0.0.1:8000; unset means AWS',
+    ),
   AWS_REGION: z
     .string()
     .trim()
     .regex(/^[a-z0-9-]{1,32}$/, 'must be a region name such as eu-west-1')
     .optional()
-    .describe('the AWS region of the DynamoDB tables, e.g. eu-west-1 (us-east-1 when HERALD_DYNAMODB_ENDPOINT is set)'),
-  HERALD_ROUTER_TABLE: tableName.default('herald_router').describe('the router table: uaid → node and channels'),
-  HERALD_MESSAGE_TABLE: tableName.default('herald_message').describe('the message table: stored notifications'),
+    .describe(
+      'the AWS region of the DynamoDB tables, e.g. eu-west-1 (us-east-1 when HERALD_DYNAMODB_ENDPOINT is set)',
+    ),
+  HERALD_ROUTER_TABLE: tableName
+    .default('herald_router')
+    .describe('the router table: uaid → node and channels'),
+  HERALD_MESSAGE_TABLE: tableName
+    .default('herald_message')
+    .describe('the message table: stored notifications'),
   HERALD_NODE_ID: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 characters of A-Z a-z 0-9 _ -')
     .optional()
-    .describe("this node's id on the bus; unique per process (default: host name plus a random suffix)"),
+    .describe(
+      "this node's id on the bus; unique per process (default: host name plus a random suffix)",
+    ),
   HERALD_DATA_DIR: z
     .string()
     .trim()
@@ -183,8 +198,18 @@ export const settingsSchema = z.object({
   HERALD_SHUTDOWN_TIMEOUT_MS: positiveInteger(600_000)
     .default(10_000)
     .describe('how long a graceful shutdown may take before the process exits anyway'),
-  HERALD_COMMIT: z.string().trim().min(1).default('unknown').describe('the source commit, shown on /__version__'),
-  HERALD_BUILD: z.string().trim().min(1).default('unknown').describe('the build id, shown on /__version__'),
+  HERALD_COMMIT: z
+    .string()
+    .trim()
+    .min(1)
+    .default('unknown')
+    .describe('the source commit, shown on /__version__'),
+  HERALD_BUILD: z
+    .string()
+    .trim()
+    .min(1)
+    .default('unknown')
+    .describe('the build id, shown on /__version__'),
 });
 
 export type SettingName = keyof typeof settingsSchema.shape;

@@ -16,7 +16,10 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * that stopped answering): shutdown must end even then. A second signal exits at once,
  * for the operator pressing Ctrl-C twice. Returns a function that removes the listeners.
  */
-export function onShutdownSignal(handler: () => Promise<void>, options: ShutdownOptions): () => void {
+export function onShutdownSignal(
+  handler: () => Promise<void>,
+  options: ShutdownOptions,
+): () => void {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let started = false;
 
