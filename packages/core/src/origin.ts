@@ -5,7 +5,12 @@
  * not an absolute http or https URL.
  */
 export function originOf(url: string): string {
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new TypeError(`not an absolute URL: ${url}`, { cause });
+  }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new TypeError(`not an http(s) URL: ${parsed.protocol}`);
   }
