@@ -1,1 +1,13 @@
-export {};
+export { createConnectionNode } from './create-connection-node';
+export type { ConnectionNode, ConnectionNodeOptions } from './create-connection-node';
+export { DEFAULT_CONNECTION_SETTINGS, resolveConnectionSettings } from './settings';
+export type { ConnectionSettings } from './settings';
+export { Session } from './session/session';
+export type { SessionPhase } from './session/session';
+export type { SessionTransport, SendResult } from './session/session-transport';
+export { CLOSE_FRAMES } from './session/close-causes';
+export type { CloseCause, CloseFrame } from './session/close-causes';
+export type { SessionContext } from './session/session-context';
+export { ConnectionClock } from './session/session-context';
+export { SessionRegistry } from './registry';
+export { handleNodeCommand } from './node-inbox';

@@ -1,0 +1,99 @@
+import type { Clock, CryptoKeys, Logger, MessageStore, NodeBus, NodeId, RouterStore } from '@herald/core';
+import { handleNodeCommand } from './node-inbox';
+import { SessionRegistry } from './registry';
+import { ConnectionClock } from './session/session-context';
+import type { SessionContext } from './session/session-context';
+import { Session } from './session/session';
+import { resolveConnectionSettings } from './settings';
+import type { ConnectionSettings } from './settings';
+import { startWsTransport } from './ws-transport';
+
+export interface ConnectionNodeOptions {
+  readonly nodeId: NodeId;
+  readonly port: number;
+  readonly host?: string;
+  /** The endpoint service's origin as application servers see it (builds `pushEndpoint`). */
+  readonly publicOrigin: string;
+  readonly keys: CryptoKeys;
+  readonly routerStore: RouterStore;
+  readonly messageStore: MessageStore;
+  readonly bus: NodeBus;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly settings?: Partial<ConnectionSettings>;
+}
+
+/** A running connection node. */
+export interface ConnectionNode {
+  /** The port actually listened on (useful with `port: 0`). */
+  readonly port: number;
+  /** Open WebSockets, identified or not. */
+  connectionCount(): number;
+  /**
+   * Stops accepting, closes every socket with 1001 (Firefox reconnects, to another node
+   * behind the load balancer), then closes the bus subscription. With `drainMs`, sockets
+   * are closed in ten slices spread over that time so the clients do not all reconnect
+   * at once. Idempotent.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
+}
+
+/** Composition root of a connection node: the only place its infrastructure is wired. */
+export async function createConnectionNode(options: ConnectionNodeOptions): Promise<ConnectionNode> {
+  const settings = resolveConnectionSettings(options.settings);
+  const log = options.log.child({ component: 'connection-node', nodeId: options.nodeId });
+  const registry = new SessionRegistry();
+  const ctx: SessionContext = {
+    nodeId: options.nodeId,
+    publicOrigin: options.publicOrigin,
+    keys: options.keys,
+    routerStore: options.routerStore,
+    messageStore: options.messageStore,
+    bus: options.bus,
+    clock: options.clock,
+    log,
+    settings,
+    registry,
+    connectionClock: new ConnectionClock(options.clock),
+  };
+  const inboxDeps = { nodeId: ctx.nodeId, registry, routerStore: ctx.routerStore, bus: ctx.bus, log };
+  const subscription = await options.bus.listen(options.nodeId, (command) =>
+    handleNodeCommand(command, inboxDeps),
+  );
+
+  let transport;
+  try {
+    transport = await startWsTransport({
+      port: options.port,
+      host: options.host,
+      settings,
+      log,
+      openSession: (link) => new Session(link, ctx),
+    });
+  } catch (error) {
+    await subscription.close();
+    throw error;
+  }
+  const ws = transport;
+  log.info({ port: ws.port }, 'connection node ready');
+
+  let closing: Promise<void> | undefined;
+  const close = async (drainMs: number): Promise<void> => {
+    ws.stopAccepting();
+    const slices = drainMs > 0 ? 10 : 1;
+    const perSlice = Math.ceil(ws.connectionCount() / slices);
+    for (let slice = 0; slice < slices && ws.connectionCount() > 0; slice += 1) {
+      if (slice > 0) await new Promise((resolve) => setTimeout(resolve, drainMs / slices));
+      ws.closeSockets('shutdown', slice === slices - 1 ? undefined : perSlice);
+    }
+    ws.close();
+    await subscription.close();
+    log.info({}, 'connection node closed');
+  };
+
+  return {
+    port: ws.port,
+    connectionCount: () => ws.connectionCount(),
+    close: (closeOptions = {}) => (closing ??= close(closeOptions.drainMs ?? 0)),
+  };
+}

@@ -1,0 +1,52 @@
+import { newUaid, parseUaid } from '@herald/core';
+import type { ClaimOutcome, Owner, Uaid } from '@herald/core';
+import type { SessionContext } from './session-context';
+
+/** What a `hello` turns into (push-protocol.md §2.4). */
+export type HelloOutcome =
+  /**
+   * A fresh uaid: none was sent, it did not parse, or storage does not know it. Nothing
+   * is written yet; the first `register` creates the record (autopush's deferred add).
+   */
+  | { readonly kind: 'new-user'; readonly uaid: Uaid; readonly connectedAtMs: number }
+  /** A known uaid, now owned by this connection; `previous` held it before. */
+  | {
+      readonly kind: 'returning';
+      readonly uaid: Uaid;
+      readonly connectedAtMs: number;
+      readonly previous: Owner;
+    }
+  /** A newer connection already owns the uaid: this one must go. */
+  | { readonly kind: 'superseded' }
+  | { readonly kind: 'storage-unavailable' };
+
+/**
+ * Resolves the uaid a `hello` asked for. A known uaid is claimed in the router table
+ * *before* storage is drained, which is what makes the connect path race-free against an
+ * endpoint that stores before it looks the owner up (design.md §2).
+ */
+export async function identify(
+  requestedUaid: string | undefined,
+  ctx: Pick<SessionContext, 'nodeId' | 'routerStore' | 'connectionClock' | 'log'>,
+): Promise<HelloOutcome> {
+  const connectedAtMs = ctx.connectionClock.next();
+  const uaid = parseUaid(requestedUaid);
+  if (uaid === undefined) return { kind: 'new-user', uaid: newUaid(), connectedAtMs };
+
+  let claim: ClaimOutcome;
+  try {
+    claim = await ctx.routerStore.claim(uaid, { nodeId: ctx.nodeId, connectedAtMs });
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'claiming a uaid at hello failed');
+    return { kind: 'storage-unavailable' };
+  }
+  switch (claim.kind) {
+    case 'unknown':
+      // A different uaid than the one asked for: Firefox then drops its stale subscriptions.
+      return { kind: 'new-user', uaid: newUaid(), connectedAtMs };
+    case 'superseded':
+      return { kind: 'superseded' };
+    case 'claimed':
+      return { kind: 'returning', uaid, connectedAtMs, previous: claim.previous };
+  }
+}

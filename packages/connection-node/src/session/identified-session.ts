@@ -1,0 +1,233 @@
+import {
+  PING_REPLY,
+  decodeApplicationServerKey,
+  endpointUrl,
+  isExpired,
+  makeEndpointToken,
+  notificationFrame,
+  parseChannelId,
+  registerReply,
+  unregisterReply,
+} from '@herald/core';
+import type { ChannelId, ClientFrame, MessageId, Notification, Uaid } from '@herald/core';
+import { DeliveryLedger } from './delivery-ledger';
+import type { Session } from './session';
+import type { SessionContext } from './session-context';
+
+/** Every client frame an identified session accepts (a second `hello` is refused earlier). */
+export type IdentifiedFrame = Exclude<ClientFrame, { type: 'hello' }>;
+
+/**
+ * The state of a client after a successful `hello`: it owns a uaid, may register and
+ * unregister channels, and receives notifications, live and from storage.
+ *
+ * Storage drain (push-protocol.md §2.7, §6.6): fetch up to `drainBatchSize` (topic
+ * messages first), send them, wait until every one is acked, fetch again, until a fetch
+ * has nothing new. Live pushes that arrive meanwhile are already stored, so they only
+ * set `recheck` and come out of storage in order; TTL-0 pushes are never stored, so they
+ * go out at once.
+ */
+export class IdentifiedSession {
+  private lastPingMs: number | undefined;
+  private ledger: DeliveryLedger | undefined;
+  private draining = false;
+  private recheck = false;
+  private sentFromStorage = 0;
+
+  constructor(
+    private readonly session: Session,
+    private readonly ctx: SessionContext,
+    readonly uaid: Uaid,
+    readonly connectedAtMs: number,
+  ) {}
+
+  onFrame(frame: IdentifiedFrame): Promise<void> | void {
+    switch (frame.type) {
+      case 'register':
+        return this.register(frame.channelId, frame.key);
+      case 'unregister':
+        return this.unregister(frame.channelId);
+      case 'ack':
+        return this.ack(frame.updates);
+      case 'nack':
+        // Firefox's handler failed (codes 301–303); the message stays stored until acked or expired.
+        this.ctx.log.debug({ uaid: this.uaid, code: frame.code }, 'client nacked a notification');
+        return;
+      case 'ping':
+        return this.ping();
+      case 'broadcast_subscribe':
+        // No broadcasts are served yet; autopush replies only when something changed.
+        return;
+    }
+  }
+
+  /** True while a message taken from storage was sent here and not yet acked. */
+  hasUnackedStored(): boolean {
+    return (this.ledger?.unackedCount ?? 0) > 0;
+  }
+
+  /** A live push for this uaid. */
+  deliver(notification: Notification): void {
+    const stored = notification.ttlSeconds > 0;
+    if (stored && isExpired(notification, this.ctx.clock.nowMs())) return;
+    if (this.ledger?.wasSent(notification.messageId) === true) return;
+    if (stored && this.draining) {
+      // Sending now could overtake older stored messages; the drain will fetch it.
+      this.recheck = true;
+      return;
+    }
+    this.sendNotification(notification);
+  }
+
+  /** Starts a storage drain, or makes the running one look again before it stops. */
+  requestDrain(): void {
+    if (this.draining) {
+      this.recheck = true;
+      return;
+    }
+    this.draining = true;
+    this.session.scheduleDrainStep();
+  }
+
+  /** One fetch-and-send round of the drain; the next runs when this batch is fully acked. */
+  async drainStep(): Promise<void> {
+    const { messageStore, clock, settings, log } = this.ctx;
+    this.recheck = false;
+    let fetched: Notification[];
+    try {
+      fetched = await messageStore.fetch(this.uaid, {
+        limit: settings.drainBatchSize,
+        nowMs: clock.nowMs(),
+      });
+    } catch (error) {
+      log.warn({ err: error, uaid: this.uaid }, 'fetching stored messages failed');
+      return this.session.closeWith('storage-unavailable');
+    }
+    if (this.session.isClosed) return;
+
+    const nowMs = clock.nowMs();
+    const ledger = this.ledger;
+    const toSend: Notification[] = [];
+    const awaited = new Set<MessageId>();
+    for (const notification of fetched) {
+      const { messageId } = notification;
+      if (isExpired(notification, nowMs)) continue;
+      if (ledger?.isUnacked(messageId) === true) {
+        // Already sent live and its ack is pending: wait for it rather than resend.
+        awaited.add(messageId);
+      } else if (ledger?.wasSent(messageId) !== true) {
+        toSend.push(notification);
+        awaited.add(messageId);
+      }
+      // Sent and acked but still stored means its delete failed: the next connection gets it.
+    }
+    if (awaited.size === 0) return this.finishDrain();
+
+    if (this.sentFromStorage + toSend.length > settings.messageLimitPerDrain) {
+      return this.resetUaid();
+    }
+    this.sentFromStorage += toSend.length;
+    (this.ledger ??= new DeliveryLedger()).openBatch(awaited);
+    for (const notification of toSend) {
+      if (!this.sendNotification(notification)) return;
+    }
+  }
+
+  private finishDrain(): void {
+    if (this.recheck) {
+      this.recheck = false;
+      this.session.scheduleDrainStep();
+      return;
+    }
+    this.draining = false;
+    this.sentFromStorage = 0;
+  }
+
+  private sendNotification(notification: Notification): boolean {
+    (this.ledger ??= new DeliveryLedger()).recordSent(notification);
+    return this.session.send(notificationFrame(notification));
+  }
+
+  /**
+   * autopush's msg_limit reset: a client this far behind is cheaper to start over. The
+   * user record and every stored message go; the client reconnects with a fresh uaid.
+   */
+  private async resetUaid(): Promise<void> {
+    const { routerStore, messageStore, log } = this.ctx;
+    log.info({ uaid: this.uaid }, 'message limit per drain exceeded; resetting uaid');
+    try {
+      await routerStore.remove(this.uaid);
+      await messageStore.deleteAll(this.uaid);
+    } catch (error) {
+      log.warn({ err: error, uaid: this.uaid }, 'resetting a uaid failed');
+      return this.session.closeWith('storage-unavailable');
+    }
+    this.session.closeWith('uaid-reset');
+  }
+
+  private async register(requestedChannelId: string, key: string | undefined): Promise<void> {
+    // Firefox sends lowercase dashed UUIDs; anything else is a broken client (autopush closes).
+    const channelId = parseChannelId(requestedChannelId);
+    if (channelId === undefined) return this.session.closeWith('protocol-violation');
+    let appServerKey: Buffer | undefined;
+    if (key !== undefined) {
+      appServerKey = decodeApplicationServerKey(key);
+      if (appServerKey === undefined) {
+        this.session.send(registerReply(channelId, 400, ''));
+        return;
+      }
+    }
+    const { routerStore, keys, nodeId, publicOrigin, log } = this.ctx;
+    try {
+      await routerStore.addChannel(this.uaid, channelId, {
+        nodeId,
+        connectedAtMs: this.connectedAtMs,
+      });
+    } catch (error) {
+      log.warn({ err: error, uaid: this.uaid }, 'registering a channel failed');
+      this.session.send(registerReply(channelId, 500, ''));
+      return;
+    }
+    const token = makeEndpointToken(keys, { uaid: this.uaid, channelId, appServerKey });
+    this.session.send(registerReply(channelId, 200, endpointUrl(publicOrigin, token)));
+  }
+
+  private async unregister(channelId: ChannelId): Promise<void> {
+    try {
+      // 200 whether or not it was registered: unregister is idempotent (autopush).
+      await this.ctx.routerStore.removeChannel(this.uaid, channelId);
+    } catch (error) {
+      this.ctx.log.warn({ err: error, uaid: this.uaid }, 'unregistering a channel failed');
+      this.session.send(unregisterReply(channelId, 500));
+      return;
+    }
+    this.session.send(unregisterReply(channelId, 200));
+  }
+
+  private async ack(updates: readonly { readonly version: string }[]): Promise<void> {
+    for (const { version } of updates) {
+      // Unknown versions (never sent here, TTL 0, acked twice) are ignored, as autopush does.
+      const notification = this.ledger?.takeUnacked(version as MessageId);
+      if (notification === undefined) continue;
+      try {
+        await this.ctx.messageStore.delete(this.uaid, notification.storageKey, notification.messageId);
+      } catch (error) {
+        // It stays stored and comes back on the next connection; Firefox drops the repeat.
+        this.ctx.log.warn({ err: error, uaid: this.uaid }, 'deleting an acked message failed');
+      }
+      if (this.ledger?.settleBatchMember(notification.messageId) === true) {
+        this.session.scheduleDrainStep();
+      }
+    }
+  }
+
+  private ping(): void {
+    const nowMs = this.ctx.clock.nowMs();
+    const { clientPingMinIntervalMs } = this.ctx.settings;
+    if (this.lastPingMs !== undefined && nowMs - this.lastPingMs < clientPingMinIntervalMs) {
+      return this.session.closeWith('excessive-ping');
+    }
+    this.lastPingMs = nowMs;
+    this.session.send(PING_REPLY);
+  }
+}

@@ -1,0 +1,217 @@
+import { helloReply, parseClientFrame } from '@herald/core';
+import type { ClientFrame, NodeCommand, NodeId, Notification, Owner, Uaid } from '@herald/core';
+import { CLOSE_FRAMES } from './close-causes';
+import type { CloseCause } from './close-causes';
+import { identify } from './hello';
+import { IdentifiedSession } from './identified-session';
+import type { SessionContext } from './session-context';
+import { wasAccepted } from './session-transport';
+import type { SessionTransport } from './session-transport';
+
+/** Where a session stands; only `identified` sessions are in the registry. */
+export type SessionPhase = 'awaiting-hello' | 'identifying' | 'identified' | 'closed';
+
+/**
+ * Work a session does one item at a time. Frames, pushes from the bus and storage drain
+ * steps share one queue so that, as in autopush, a `register` never overtakes the
+ * `hello` before it and an ack's delete finishes before the next storage fetch.
+ */
+type SessionTask =
+  | { readonly kind: 'frame'; readonly text: string }
+  | { readonly kind: 'deliver'; readonly notification: Notification }
+  | { readonly kind: 'check-storage' }
+  | { readonly kind: 'drain-step' };
+
+const CHECK_STORAGE: SessionTask = { kind: 'check-storage' };
+const DRAIN_STEP: SessionTask = { kind: 'drain-step' };
+
+/**
+ * One user agent's connection: the protocol state machine, with no socket code. It is
+ * unidentified until `hello`; everything an identified client may do lives on
+ * {@link IdentifiedSession}, which only a successful `hello` creates.
+ *
+ * Memory matters (hundreds of thousands of idle sockets per node): no timers, no
+ * per-session closures, and the task queue and delivery ledger are allocated only
+ * while used.
+ */
+export class Session {
+  private identified: IdentifiedSession | undefined;
+  private identifying = false;
+  private closed = false;
+  private running = false;
+  private backlog: SessionTask[] | undefined;
+
+  constructor(
+    private readonly transport: SessionTransport,
+    private readonly ctx: SessionContext,
+  ) {}
+
+  get phase(): SessionPhase {
+    if (this.closed) return 'closed';
+    if (this.identified !== undefined) return 'identified';
+    return this.identifying ? 'identifying' : 'awaiting-hello';
+  }
+
+  get uaid(): Uaid | undefined {
+    return this.identified?.uaid;
+  }
+
+  /** A text frame from the client. */
+  onText(text: string): void {
+    this.enqueue({ kind: 'frame', text });
+  }
+
+  /** A binary frame from the client: the protocol has none (push-protocol.md §2.1). */
+  onBinary(): void {
+    this.closeWith('binary-frame');
+  }
+
+  /** A live push for this session's uaid, from the bus. */
+  deliver(notification: Notification): void {
+    this.enqueue({ kind: 'deliver', notification });
+  }
+
+  /** Something may have been stored that the live path missed: drain again. */
+  checkStorage(): void {
+    this.enqueue(CHECK_STORAGE);
+  }
+
+  /**
+   * A newer connection for this uaid was accepted elsewhere. Closes this one if it is
+   * older, and asks the new owner to re-drain if messages sent here were never acked.
+   */
+  supersede(newOwner: Owner): void {
+    const identified = this.identified;
+    if (this.closed || identified === undefined) return;
+    if (identified.connectedAtMs >= newOwner.connectedAtMs) return;
+    const owedAcks = identified.hasUnackedStored();
+    this.closeWith('superseded');
+    if (owedAcks) {
+      this.publish(newOwner.nodeId, { type: 'check-storage', uaid: identified.uaid });
+    }
+  }
+
+  /** Closes the socket for `cause` (see CLOSE_FRAMES). Idempotent. */
+  closeWith(cause: CloseCause): void {
+    if (this.closed) return;
+    this.release();
+    const frame = CLOSE_FRAMES[cause];
+    this.transport.close(frame.code, frame.reason);
+  }
+
+  /** The transport reports the socket is gone, whoever closed it. Idempotent. */
+  onTransportClosed(): void {
+    if (!this.closed) this.release();
+  }
+
+  /** Sends a text frame; false once the socket is gone or could not take it. */
+  send(text: string): boolean {
+    if (this.closed) return false;
+    return wasAccepted(this.transport.send(text));
+  }
+
+  /** Queues the next storage drain step behind whatever is already queued. */
+  scheduleDrainStep(): void {
+    this.enqueue(DRAIN_STEP);
+  }
+
+  /** Publishes a bus command; failures are logged, never fatal (storage is the truth). */
+  publish(nodeId: NodeId, command: NodeCommand): void {
+    this.ctx.bus.publish(nodeId, command).catch((error: unknown) => {
+      this.ctx.log.warn({ err: error, command: command.type, nodeId }, 'bus publish failed');
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private release(): void {
+    this.closed = true;
+    this.backlog = undefined;
+    const uaid = this.identified?.uaid;
+    if (uaid !== undefined) this.ctx.registry.release(uaid, this);
+  }
+
+  private enqueue(task: SessionTask): void {
+    if (this.closed) return;
+    if (this.running) {
+      (this.backlog ??= []).push(task);
+      return;
+    }
+    void this.runFrom(task);
+  }
+
+  private async runFrom(first: SessionTask): Promise<void> {
+    this.running = true;
+    let task: SessionTask | undefined = first;
+    try {
+      while (task !== undefined && !this.closed) {
+        await this.perform(task);
+        task = this.backlog?.shift();
+      }
+    } catch (error) {
+      this.ctx.log.error({ err: error, uaid: this.uaid }, 'session task failed');
+      this.closeWith('internal-error');
+    } finally {
+      this.running = false;
+      if (this.backlog?.length === 0) this.backlog = undefined;
+    }
+  }
+
+  private perform(task: SessionTask): Promise<void> | void {
+    const identified = this.identified;
+    switch (task.kind) {
+      case 'frame':
+        return this.onFrame(task.text);
+      case 'deliver':
+        return identified?.deliver(task.notification);
+      case 'check-storage':
+        return identified?.requestDrain();
+      case 'drain-step':
+        return identified?.drainStep();
+    }
+  }
+
+  private onFrame(text: string): Promise<void> | void {
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) return this.closeWith('malformed-frame');
+    const frame = parsed.frame;
+    if (this.identified === undefined) {
+      // Unidentified: `hello` is the only thing a client can say (push-protocol.md §2.1).
+      return frame.type === 'hello' ? this.hello(frame) : this.closeWith('protocol-violation');
+    }
+    if (frame.type === 'hello') return this.closeWith('protocol-violation');
+    return this.identified.onFrame(frame);
+  }
+
+  private async hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
+    this.identifying = true;
+    const outcome = await identify(frame.uaid, this.ctx);
+    this.identifying = false;
+    if (this.closed) return;
+    if (outcome.kind === 'superseded' || outcome.kind === 'storage-unavailable') {
+      return this.closeWith(outcome.kind);
+    }
+
+    const { uaid, connectedAtMs } = outcome;
+    const identified = new IdentifiedSession(this, this.ctx, uaid, connectedAtMs);
+    this.identified = identified;
+    // Broadcasts (megaphone) are not served yet: the reply's map is always empty.
+    if (!this.send(helloReply(uaid, {}))) return;
+
+    // Newest wins on this node: an older socket for the same uaid is a ghost.
+    this.ctx.registry.claim(uaid, this)?.closeWith('superseded');
+    if (outcome.kind === 'returning') {
+      const { previous } = outcome;
+      if (previous.nodeId !== this.ctx.nodeId) {
+        this.publish(previous.nodeId, {
+          type: 'disconnect',
+          uaid,
+          newOwner: { nodeId: this.ctx.nodeId, connectedAtMs },
+        });
+      }
+      identified.requestDrain();
+    }
+  }
+}

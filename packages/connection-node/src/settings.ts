@@ -1,0 +1,51 @@
+/**
+ * Tunables of a connection node. Every field has a default (spec "Composition entry
+ * points"); callers pass a partial and {@link resolveConnectionSettings} fills the rest.
+ */
+export interface ConnectionSettings {
+  /** A socket that has not sent `hello` within this long is closed (1011 HandshakeTimeout). */
+  readonly helloTimeoutMs: number;
+  /**
+   * uWS closes a socket that neither sent nor received anything for this long; with
+   * automatic pings on, a live client always answers, so only dead peers time out.
+   */
+  readonly idleTimeoutSeconds: number;
+  /** Largest accepted WebSocket message; bigger ones close the socket (uWS). */
+  readonly maxFrameBytes: number;
+  /**
+   * More than this many stored messages sent in one drain resets the uaid (autopush's
+   * `msg_limit`): the client is too far behind to catch up message by message.
+   */
+  readonly messageLimitPerDrain: number;
+  /** Stored messages fetched and sent per batch; the next batch waits for every ack. */
+  readonly drainBatchSize: number;
+  /** A client `{}` ping sooner than this after the previous accepted one closes 4774. */
+  readonly clientPingMinIntervalMs: number;
+}
+
+export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
+  helloTimeoutMs: 10_000,
+  idleTimeoutSeconds: 300,
+  maxFrameBytes: 65_536,
+  messageLimitPerDrain: 150,
+  drainBatchSize: 10,
+  clientPingMinIntervalMs: 45_000,
+};
+
+/** Fills defaults and rejects values that would make the node misbehave silently. */
+export function resolveConnectionSettings(
+  overrides: Partial<ConnectionSettings> = {},
+): ConnectionSettings {
+  const settings: { -readonly [K in keyof ConnectionSettings]: number } = {
+    ...DEFAULT_CONNECTION_SETTINGS,
+  };
+  for (const [name, value] of Object.entries(overrides) as [keyof ConnectionSettings, unknown][]) {
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(`connection setting ${name} must be a non-negative number`);
+    }
+    settings[name] = value;
+  }
+  if (settings.drainBatchSize < 1) throw new RangeError('drainBatchSize must be at least 1');
+  return settings;
+}

@@ -1,0 +1,198 @@
+import * as uws from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_listen_socket, us_socket_context_t } from 'uWebSockets.js';
+import type { Logger } from '@herald/core';
+import { HelloDeadlines } from './hello-deadlines';
+import type { AwaitingHello } from './hello-deadlines';
+import type { ConnectionSettings } from './settings';
+import type { CloseCause } from './session/close-causes';
+import type { SendResult, SessionTransport } from './session/session-transport';
+
+/** The protocol Firefox asks for; echoed when offered (legal, and what a strict client expects). */
+const PUSH_SUBPROTOCOL = 'push-notification';
+
+/**
+ * Per-socket send buffer cap. A full drain batch (10 notifications of ~7.5 KB) fits many
+ * times over; a reader this far behind is dead or hostile and is closed
+ * (`closeOnBackpressureLimit`). Its messages stay stored.
+ */
+const MAX_BACKPRESSURE_BYTES = 256 * 1024;
+
+/** What the transport needs from a session: the socket-facing half of `Session`. */
+export interface TransportSession {
+  readonly phase: string;
+  onText(text: string): void;
+  onBinary(): void;
+  onTransportClosed(): void;
+  closeWith(cause: CloseCause): void;
+}
+
+export interface WsTransportOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly settings: ConnectionSettings;
+  readonly log: Logger;
+  /** Creates the session for a newly opened socket. */
+  readonly openSession: (transport: SessionTransport) => TransportSession;
+}
+
+export interface WsTransport {
+  readonly port: number;
+  connectionCount(): number;
+  /** Closes the listen socket: no new connections; open sockets are untouched. */
+  stopAccepting(): void;
+  /** Closes up to `limit` open sockets for `cause`; returns how many remain open. */
+  closeSockets(cause: CloseCause, limit?: number): number;
+  /** Stops accepting, stops the hello sweeper. Sockets must be closed first. Idempotent. */
+  close(): void;
+}
+
+/** uWS copies user data onto its socket object; this is the one field Herald puts there. */
+interface SocketData {
+  link: SocketLink;
+}
+
+/**
+ * Binds one uWS socket to one session. It is the session's {@link SessionTransport}, and
+ * guards against touching the socket after close (uWS throws on a closed socket).
+ */
+class SocketLink implements SessionTransport, AwaitingHello {
+  socket: WebSocket<SocketData> | undefined;
+  session: TransportSession | undefined;
+
+  constructor(readonly openedAtMs: number) {}
+
+  send(text: string): SendResult {
+    if (this.socket === undefined) return 'closed';
+    switch (this.socket.send(text, false, false)) {
+      case 1:
+        return 'sent';
+      case 0:
+        return 'buffered';
+      default:
+        return 'dropped';
+    }
+  }
+
+  close(code: number, reason: string): void {
+    const socket = this.socket;
+    if (socket === undefined) return;
+    this.socket = undefined;
+    socket.end(code, reason);
+  }
+
+  expireHello(): void {
+    if (this.session?.phase === 'awaiting-hello') this.session.closeWith('hello-timeout');
+  }
+}
+
+/** True when uWS loaded its native binary rather than the slow JS fallback it silently uses. */
+export function isNativeUws(): boolean {
+  return typeof (uws as { getParts?: unknown }).getParts === 'function';
+}
+
+/**
+ * The WebSocket server: the only module that knows uWebSockets.js. It maps socket events
+ * to session calls and nothing more; protocol decisions live in the session.
+ */
+export async function startWsTransport(options: WsTransportOptions): Promise<WsTransport> {
+  const { settings, log } = options;
+  if (!isNativeUws()) {
+    log.error(
+      { node: process.versions.node, modules: process.versions.modules },
+      'uWebSockets.js fell back to its JavaScript implementation; use Node.js 20 for the native build',
+    );
+  }
+
+  const links = new Set<SocketLink>();
+  const deadlines = new HelloDeadlines<SocketLink>(settings.helloTimeoutMs);
+  const app: TemplatedApp = uws.App();
+
+  app.ws<SocketData>('/', {
+    maxPayloadLength: settings.maxFrameBytes,
+    idleTimeout: settings.idleTimeoutSeconds,
+    sendPingsAutomatically: true,
+    maxBackpressure: MAX_BACKPRESSURE_BYTES,
+    closeOnBackpressureLimit: 1,
+    upgrade: (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => {
+      const offered = req.getHeader('sec-websocket-protocol');
+      const protocol = offersPushSubprotocol(offered) ? PUSH_SUBPROTOCOL : '';
+      res.upgrade<SocketData>(
+        { link: new SocketLink(deadlines.now()) },
+        req.getHeader('sec-websocket-key'),
+        protocol,
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    open: (socket) => {
+      const link = socket.getUserData().link;
+      link.socket = socket;
+      link.session = options.openSession(link);
+      links.add(link);
+      deadlines.add(link);
+    },
+    message: (socket, message, isBinary) => {
+      const { link } = socket.getUserData();
+      if (isBinary) link.session?.onBinary();
+      else link.session?.onText(Buffer.from(message).toString('utf8'));
+    },
+    close: (socket) => {
+      const { link } = socket.getUserData();
+      link.socket = undefined;
+      links.delete(link);
+      link.session?.onTransportClosed();
+    },
+  });
+  app.get('/__lbheartbeat__', (res) => {
+    res.writeStatus('200 OK').end();
+  });
+  app.any('/*', (res) => {
+    res.writeStatus('404 Not Found').end();
+  });
+
+  const listenSocket = await listen(app, options.host, options.port);
+  const port = uws.us_socket_local_port(listenSocket as unknown as uws.us_socket);
+  let accepting = true;
+  const stopAccepting = (): void => {
+    if (!accepting) return;
+    accepting = false;
+    uws.us_listen_socket_close(listenSocket);
+  };
+
+  return {
+    port,
+    connectionCount: () => links.size,
+    stopAccepting,
+    closeSockets(cause, limit = Number.POSITIVE_INFINITY) {
+      let closed = 0;
+      for (const link of [...links]) {
+        if (closed >= limit) break;
+        link.session?.closeWith(cause);
+        closed += 1;
+      }
+      return links.size;
+    },
+    close() {
+      stopAccepting();
+      deadlines.stop();
+    },
+  };
+}
+
+function offersPushSubprotocol(header: string): boolean {
+  return header.split(',').some((offered) => offered.trim() === PUSH_SUBPROTOCOL);
+}
+
+function listen(app: TemplatedApp, host: string | undefined, port: number): Promise<us_listen_socket> {
+  return new Promise((resolve, reject) => {
+    const done = (listenSocket: us_listen_socket | false): void => {
+      if (listenSocket === false) {
+        reject(new Error(`cannot listen on ${host ?? '*'}:${port}`));
+      } else {
+        resolve(listenSocket);
+      }
+    };
+    if (host === undefined) app.listen(port, done);
+    else app.listen(host, port, done);
+  });
+}
