@@ -1,0 +1,47 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
+/** An item as the low-level SDK returns it. */
+export type Item = Record<string, AttributeValue>;
+
+/** The result of parsing an item at the edge: a typed value or why it was refused. */
+export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Readers for single attributes. Each returns `undefined` when the attribute is absent and
+ * `null` when it is present with the wrong type or an unusable value, so codecs can tell
+ * "optional and missing" from "corrupt".
+ */
+export function readString(item: Item, name: string): string | undefined | null {
+  const value = item[name];
+  if (value === undefined || value.NULL === true) return undefined;
+  return typeof value.S === 'string' ? value.S : null;
+}
+
+/** A non-negative safe integer stored as N (timestamps, TTLs, expiries). */
+export function readCount(item: Item, name: string): number | undefined | null {
+  const value = item[name];
+  if (value === undefined || value.NULL === true) return undefined;
+  if (typeof value.N !== 'string') return null;
+  const n = Number(value.N);
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+export function readStringSet(item: Item, name: string): string[] | undefined | null {
+  const value = item[name];
+  if (value === undefined || value.NULL === true) return undefined;
+  return Array.isArray(value.SS) ? value.SS : null;
+}
+
+export function readMap(item: Item, name: string): Item | undefined | null {
+  const value = item[name];
+  if (value === undefined || value.NULL === true) return undefined;
+  return typeof value.M === 'object' && value.M !== null ? value.M : null;
+}
+
+export function stringValue(s: string): AttributeValue {
+  return { S: s };
+}
+
+export function numberValue(n: number): AttributeValue {
+  return { N: String(n) };
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import type { MessageStore, RouterStore } from '@herald/core';
+import type { StoreFixture } from '@herald/testkit';
+import { createDynamoDbStores, createTables } from '../src';
+import type { DynamoDbStores } from '../src';
+import { RecordingLogger } from './recording-logger';
+
+/** Table names no other suite on the same server uses. */
+export function uniqueTableNames(): { routerTable: string; messageTable: string } {
+  const suffix = randomBytes(6).toString('hex');
+  return { routerTable: `herald_router_${suffix}`, messageTable: `herald_message_${suffix}` };
+}
+
+/** Creates a fresh pair of tables on `endpoint()` and stores over them. */
+export async function storesOnFreshTables(endpoint: string): Promise<DynamoDbStores> {
+  const log = new RecordingLogger();
+  const options = { endpoint, ...uniqueTableNames(), log };
+  await createTables(options);
+  return createDynamoDbStores(options);
+}
+
+/** Contract factories over fresh tables on the server `endpoint()` names when called. */
+export function contractFactories(endpoint: () => string): {
+  router: () => Promise<StoreFixture<RouterStore>>;
+  message: () => Promise<StoreFixture<MessageStore>>;
+} {
+  return {
+    async router() {
+      const stores = await storesOnFreshTables(endpoint());
+      return { store: stores.routerStore, dispose: () => stores.close() };
+    },
+    async message() {
+      const stores = await storesOnFreshTables(endpoint());
+      return { store: stores.messageStore, dispose: () => stores.close() };
+    },
+  };
+}
