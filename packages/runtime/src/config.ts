@@ -188,7 +188,10 @@ function parseCryptoKeys(
 }
 
 function invalidLine(name: SettingName, message: string, raw: string | undefined): string {
-  const got = SECRET_SETTINGS.has(name) || raw === undefined ? '' : ` (got ${JSON.stringify(raw)})`;
+  // Credentials inside URLs (nats://user:pass@host) are not echoed either.
+  const shown = raw?.replace(/\/\/[^@/\s]*@/g, '//***@');
+  const got =
+    SECRET_SETTINGS.has(name) || shown === undefined ? '' : ` (got ${JSON.stringify(shown)})`;
   return `${name} ${message}${got}: ${describeSetting(name)}`;
 }
 

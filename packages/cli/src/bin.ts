@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+import { main } from './main';
+
+// A finished command exits explicitly: SDK clients keep sockets alive that would
+// otherwise hold the process open. Servers resolve `undefined` and keep running.
+void main(process.argv.slice(2)).then((status) => {
+  if (status !== undefined) process.exit(status);
+});

@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { InProcessBus, systemClock, type NodeBus } from '@herald/core';
+import { connectNatsBus } from '@herald/bus-nats';
+import { createConnectionNode } from '@herald/connection-node';
+import { createEndpointNode } from '@herald/endpoint-node';
+import { createLogger, createRegistry, loadConfig, DEV_CRYPTO_KEYS_FILE } from '@herald/runtime';
+import {
+  createDynamoDbStores,
+  createTables,
+  startEmbeddedDynalite,
+} from '@herald/storage-dynamodb';
+import type { Command } from '../command';
+import { parseCommandArgs } from '../command';
+import { displayHost, printLine } from '../console-output';
+import { DYNAMODB_SETTINGS, environmentHelp } from '../environment-help';
+import { definedDynamoDb } from '../node-dependencies';
+import { OwnedResources } from '../owned-resources';
+import { closeOnSignal, startNodeOps } from '../serve-node';
+
+const HELP = `Usage: herald dev
+
+Runs Herald in one process for development: a connection node, an endpoint node, an
+in-process bus and an embedded DynamoDB-compatible store (dynalite) persisting under
+HERALD_DATA_DIR/dynamodb. The endpoint-token key is generated on first run and kept in
+HERALD_DATA_DIR/${DEV_CRYPTO_KEYS_FILE} (mode 0600), so subscriptions survive restarts.
+Prints the WebSocket URL, the endpoint URL and a line containing "ready".
+Stops gracefully on SIGTERM or Ctrl-C.
+
+${environmentHelp([
+  ['HERALD_WS_PORT', '8080'],
+  ['HERALD_HTTP_PORT', '8082'],
+  ['HERALD_OPS_PORT', '8081'],
+  ['HERALD_HOST', '127.0.0.1'],
+  ['HERALD_PUBLIC_URL', 'http://localhost:<HERALD_HTTP_PORT>'],
+  ['HERALD_DATA_DIR', './.herald'],
+  ['HERALD_CRYPTO_KEYS', 'generated into the data dir'],
+  ['HERALD_NATS_URL', 'unset: in-process bus'],
+  ['HERALD_DYNAMODB_ENDPOINT', 'unset: embedded dynalite'],
+  ['HERALD_LOG_LEVEL', 'info'],
+])}
+Node tunables (HERALD_HELLO_TIMEOUT_MS, HERALD_MAX_BODY_BYTES, ...): see \`herald connection --help\`
+and \`herald endpoint --help\`.`;
+
+export const devCommand: Command = {
+  name: 'dev',
+  summary: 'connection + endpoint node, embedded store and bus, in one process',
+  help: HELP,
+  async run(args) {
+    if (parseCommandArgs('dev', args, {}).help) {
+      printLine(HELP);
+      return 0;
+    }
+    const config = loadConfig('dev');
+    const log = createLogger({ level: config.logLevel, name: 'herald-dev' });
+    const registry = createRegistry();
+    const resources = new OwnedResources(log);
+    try {
+      if (config.cryptoKeysSource === 'generated') {
+        log.info(
+          { path: join(config.dataDir, DEV_CRYPTO_KEYS_FILE) },
+          'generated an endpoint-token key',
+        );
+      }
+      const database =
+        config.dynamoDb.endpoint !== undefined
+          ? definedDynamoDb(config)
+          : {
+              ...definedDynamoDb(config),
+              endpoint: resources.add(
+                'embedded dynalite',
+                await startEmbeddedDynalite({
+                  path: join(config.dataDir, 'dynamodb'),
+                  host: '127.0.0.1',
+                }),
+                (d) => d.close(),
+              ).endpoint,
+              region: 'us-east-1',
+            };
+      await createTables({ ...database, log });
+      const stores = resources.add('dynamodb', createDynamoDbStores({ ...database, log }), (s) =>
+        s.close(),
+      );
+      const bus: NodeBus = resources.add(
+        'bus',
+        config.natsServers !== undefined
+          ? await connectNatsBus({
+              servers: config.natsServers,
+              name: `herald-dev-${config.nodeId}`,
+              log,
+            })
+          : new InProcessBus(),
+        (b) => b.close(),
+      );
+
+      const ops = await startNodeOps(
+        config,
+        registry,
+        { dynamodb: () => stores.ping(), bus: () => bus.ping() },
+        resources,
+      );
+      const shared = {
+        host: config.host,
+        publicOrigin: config.publicOrigin,
+        keys: config.cryptoKeys,
+        routerStore: stores.routerStore,
+        messageStore: stores.messageStore,
+        bus,
+        clock: systemClock,
+      };
+      // The endpoint starts first: once the connection node logs that it is ready, both are.
+      const endpoint = resources.add(
+        'endpoint node',
+        await createEndpointNode({
+          ...shared,
+          port: config.httpPort,
+          log,
+          settings: { maxBodyBytes: config.maxBodyBytes, maxTtlSeconds: config.maxTtlSeconds },
+        }),
+        (n) => n.close(),
+      );
+      const connection = resources.add(
+        'connection node',
+        await createConnectionNode({
+          ...shared,
+          nodeId: config.nodeId,
+          port: config.wsPort,
+          log,
+          settings: {
+            helloTimeoutMs: config.helloTimeoutMs,
+            messageLimitPerDrain: config.messageLimitPerDrain,
+          },
+        }),
+        (n) => n.close(),
+      );
+      ops.setReady(true);
+      closeOnSignal(config, ops, resources, log);
+
+      const host = displayHost(config.host);
+      printLine(`WebSocket: ws://${host}:${connection.port}/`);
+      printLine(`Endpoint:  ${config.publicOrigin} (listening on port ${endpoint.port})`);
+      printLine(`Ops:       http://${host}:${ops.port}/__heartbeat__`);
+      printLine(`Data:      ${config.dataDir}`);
+      printLine(`Herald dev is ready (node ${config.nodeId})`);
+      return undefined;
+    } catch (error) {
+      await resources.closeAll();
+      throw error;
+    }
+  },
+};
