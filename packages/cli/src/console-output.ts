@@ -1,10 +1,13 @@
+import { writeSync } from 'node:fs';
+
 /**
  * Plain lines for people (URLs, `ready`, generated keys), written to stdout between the
  * JSON log lines. Kept in one place so commands never call `console.*` (whose
  * formatting and buffering differ) and tests know where to look.
  */
 export function printLine(text: string): void {
-  process.stdout.write(`${text}\n`);
+  // The same synchronous fd write as the logger's, so lines and logs keep their order.
+  writeSync(1, `${text}\n`);
 }
 
 /** Hints that must not pollute stdout (which scripts capture), e.g. around a key. */

@@ -47,6 +47,8 @@ export function createLogger(options: LoggerOptions): Logger {
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  const logger = options.destination ? pino(settings, options.destination) : pino(settings);
+  // Explicitly synchronous: pino's default destination may buffer, and then a plain line
+  // printed after "listening" could appear before it.
+  const logger = pino(settings, options.destination ?? pino.destination({ dest: 1, sync: true }));
   return logger;
 }
