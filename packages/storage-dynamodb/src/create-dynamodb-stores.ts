@@ -33,10 +33,12 @@ export function createDynamoDbStores(options: DynamoDbStoresOptions): DynamoDbSt
     routerStore: new DynamoDbRouterStore({ client, tableName: options.routerTable, log }),
     messageStore: new DynamoDbMessageStore({ client, tableName: options.messageTable, log }),
     async ping() {
-      await Promise.all([
+      // allSettled: a ping must not settle while its other request is still in flight.
+      const results = await Promise.allSettled([
         probe(options.routerTable, { uaid: { S: PING_KEY } }),
         probe(options.messageTable, { uaid: { S: PING_KEY }, sk: { S: PING_KEY } }),
       ]);
+      for (const result of results) if (result.status === 'rejected') throw result.reason;
     },
     close() {
       client.destroy();
