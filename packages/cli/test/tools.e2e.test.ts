@@ -1,0 +1,79 @@
+import { HeraldProcess } from './herald-process';
+
+describe('herald tools', () => {
+  it('prints a fresh endpoint-token key alone on the last line of stdout', async () => {
+    const first = await HeraldProcess.run(['keys', 'generate']);
+    const second = await HeraldProcess.run(['keys', 'generate']);
+    expect(first.code).toBe(0);
+    const key = first.stdout.at(-1) ?? '';
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(key, 'base64url')).toHaveLength(32);
+    expect(second.stdout.at(-1)).not.toBe(key);
+  });
+
+  it('prints a VAPID key pair as text and as JSON', async () => {
+    const text = await HeraldProcess.run(['vapid', 'generate']);
+    expect(text.code).toBe(0);
+    expect(text.stdout[0]).toMatch(/^publicKey: +[A-Za-z0-9_-]{87}$/);
+    expect(text.stdout[1]).toMatch(/^privateKey: +[A-Za-z0-9_-]{43}$/);
+
+    const json = await HeraldProcess.run(['vapid', 'generate', '--json']);
+    const pair = JSON.parse(json.stdout.join('')) as { publicKey: string; privateKey: string };
+    expect(Buffer.from(pair.publicKey, 'base64url')).toHaveLength(65);
+    expect(Buffer.from(pair.privateKey, 'base64url')).toHaveLength(32);
+  });
+
+  it.each([
+    ['dev'],
+    ['connection'],
+    ['endpoint'],
+    ['tables'],
+    ['local-dynamodb'],
+    ['keys'],
+    ['vapid'],
+    ['send'],
+  ])('documents `herald %s --help` and exits 0', async (command) => {
+    const result = await HeraldProcess.run([command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout[0]).toMatch(new RegExp(`^Usage: herald ${command}`));
+  });
+
+  it('lists every command in `herald --help`', async () => {
+    const result = await HeraldProcess.run(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of [
+      'dev',
+      'connection',
+      'endpoint',
+      'tables create',
+      'local-dynamodb',
+      'keys generate',
+      'vapid generate',
+      'send',
+    ]) {
+      expect(result.stdout.join('\n')).toContain(`  ${command} `);
+    }
+  });
+
+  it('rejects an unknown command or flag with status 2 and no stack trace', async () => {
+    const unknown = await HeraldProcess.run(['launch']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr[0]).toBe('herald: unknown command "launch"');
+
+    const flag = await HeraldProcess.run([
+      'send',
+      'http://localhost:1/wpush/v1/x',
+      '--colour',
+      'red',
+    ]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr.join('\n')).toContain("Unknown option '--colour'");
+    expect(flag.stderr.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to send without the subscription keys', async () => {
+    const result = await HeraldProcess.run(['send', 'http://localhost:1/wpush/v1/x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr[0]).toContain('--p256dh and --auth are required');
+  });
+});
