@@ -4,7 +4,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 export type Item = Record<string, AttributeValue>;
 
 /** The result of parsing an item at the edge: a typed value or why it was refused. */
-export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+export type Decoded<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
 /**
  * Readers for single attributes. Each returns `undefined` when the attribute is absent and

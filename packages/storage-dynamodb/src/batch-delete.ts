@@ -17,12 +17,20 @@ const MAX_BACKOFF_MS = 1_000;
  * a batch (throttling) and returns the rest as UnprocessedItems, which are resubmitted
  * with exponential backoff; rows still unprocessed after that reject the whole call.
  */
-export async function deleteKeys(client: DynamoDBClient, tableName: string, keys: readonly Item[]): Promise<void> {
+export async function deleteKeys(
+  client: DynamoDBClient,
+  tableName: string,
+  keys: readonly Item[],
+): Promise<void> {
   for (let start = 0; start < keys.length; start += BATCH_SIZE) {
-    let pending: WriteRequest[] = keys.slice(start, start + BATCH_SIZE).map((key) => ({ DeleteRequest: { Key: key } }));
+    let pending: WriteRequest[] = keys
+      .slice(start, start + BATCH_SIZE)
+      .map((key) => ({ DeleteRequest: { Key: key } }));
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_ROUNDS) {
-        throw new StorageUnavailableError(`DynamoDB BatchWriteItem left ${pending.length} deletes unprocessed`);
+        throw new StorageUnavailableError(
+          `DynamoDB BatchWriteItem left ${pending.length} deletes unprocessed`,
+        );
       }
       if (round > 0) await delay(Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (round - 1)));
       const requests = pending;

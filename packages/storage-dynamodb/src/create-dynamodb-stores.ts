@@ -28,7 +28,9 @@ export function createDynamoDbStores(options: DynamoDbStoresOptions): DynamoDbSt
   // A data-plane read rather than DescribeTable: control-plane calls are rate-limited
   // per account, and heartbeats from many nodes would eat into that budget.
   const probe = (table: string, key: Record<string, { S: string }>) =>
-    attempt(`GetItem ${table} (ping)`, () => client.send(new GetItemCommand({ TableName: table, Key: key })));
+    attempt(`GetItem ${table} (ping)`, () =>
+      client.send(new GetItemCommand({ TableName: table, Key: key })),
+    );
   return {
     routerStore: new DynamoDbRouterStore({ client, tableName: options.routerTable, log }),
     messageStore: new DynamoDbMessageStore({ client, tableName: options.messageTable, log }),

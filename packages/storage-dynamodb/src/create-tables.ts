@@ -9,7 +9,12 @@ import type { Logger } from '@herald/core';
 import { StorageUnavailableError } from '@herald/core';
 import { createDynamoDbClient } from './dynamodb-client';
 import type { DynamoDbStoresOptions } from './dynamodb-client';
-import { isResourceInUse, isResourceNotFound, isUnknownOperation, storageUnavailable } from './storage-failure';
+import {
+  isResourceInUse,
+  isResourceNotFound,
+  isUnknownOperation,
+  storageUnavailable,
+} from './storage-failure';
 import { messageTableDefinition, routerTableDefinition, TTL_ATTRIBUTE } from './table-definitions';
 
 /** AWS usually needs seconds to activate a table; local servers are instant. */
@@ -22,12 +27,17 @@ const ACTIVE_POLL_MS = 250;
  * Idempotent: running it against existing tables changes nothing and lists them as
  * `existing`. Rejects with `StorageUnavailableError`.
  */
-export async function createTables(options: DynamoDbStoresOptions): Promise<{ created: string[]; existing: string[] }> {
+export async function createTables(
+  options: DynamoDbStoresOptions,
+): Promise<{ created: string[]; existing: string[] }> {
   const client = createDynamoDbClient(options);
   try {
     const created: string[] = [];
     const existing: string[] = [];
-    for (const definition of [routerTableDefinition(options.routerTable), messageTableDefinition(options.messageTable)]) {
+    for (const definition of [
+      routerTableDefinition(options.routerTable),
+      messageTableDefinition(options.messageTable),
+    ]) {
       const name = definition.TableName!;
       ((await ensureTable(client, definition)) === 'created' ? created : existing).push(name);
       await waitUntilActive(client, name);
@@ -39,7 +49,10 @@ export async function createTables(options: DynamoDbStoresOptions): Promise<{ cr
   }
 }
 
-async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<'created' | 'existing'> {
+async function ensureTable(
+  client: DynamoDBClient,
+  definition: CreateTableCommandInput,
+): Promise<'created' | 'existing'> {
   if ((await tableStatus(client, definition.TableName!)) !== undefined) return 'existing';
   try {
     await client.send(new CreateTableCommand(definition));
@@ -67,7 +80,9 @@ async function waitUntilActive(client: DynamoDBClient, name: string): Promise<vo
     const status = await tableStatus(client, name);
     if (status === 'ACTIVE') return;
     if (Date.now() >= deadline) {
-      throw new StorageUnavailableError(`table ${name} is ${status ?? 'missing'} after ${ACTIVE_TIMEOUT_MS} ms`);
+      throw new StorageUnavailableError(
+        `table ${name} is ${status ?? 'missing'} after ${ACTIVE_TIMEOUT_MS} ms`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, ACTIVE_POLL_MS));
   }

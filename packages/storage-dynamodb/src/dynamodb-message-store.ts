@@ -33,7 +33,9 @@ export class DynamoDbMessageStore implements MessageStore {
     // An unconditional put: a topic message replaces the whole older row, attributes
     // it lacks (data, headers) included.
     await attempt('PutItem message', () =>
-      this.client.send(new PutItemCommand({ TableName: this.tableName, Item: encodeMessageItem(notification) })),
+      this.client.send(
+        new PutItemCommand({ TableName: this.tableName, Item: encodeMessageItem(notification) }),
+      ),
     );
   }
 
@@ -64,7 +66,11 @@ export class DynamoDbMessageStore implements MessageStore {
       for (const item of output.Items ?? []) {
         const decoded = decodeMessageItem(uaid, item);
         if (decoded.ok) notifications.push(decoded.value);
-        else this.log.error({ table: this.tableName, reason: decoded.reason }, 'skipping malformed message item');
+        else
+          this.log.error(
+            { table: this.tableName, reason: decoded.reason },
+            'skipping malformed message item',
+          );
       }
       startKey = output.LastEvaluatedKey;
     } while (startKey !== undefined && notifications.length < options.limit);

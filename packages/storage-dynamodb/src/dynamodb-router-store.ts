@@ -1,10 +1,25 @@
 import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StorageUnavailableError, systemClock } from '@herald/core';
-import type { ChannelId, ClaimOutcome, Clock, Logger, Owner, RouterRecord, RouterStore, Uaid } from '@herald/core';
+import type {
+  ChannelId,
+  ClaimOutcome,
+  Clock,
+  Logger,
+  Owner,
+  RouterRecord,
+  RouterStore,
+  Uaid,
+} from '@herald/core';
 import { numberValue, stringValue } from './attribute-values';
 import type { Item } from './attribute-values';
-import { decodeChannels, decodeOwner, decodeRouterItem, isRouterItemExpired, routerKey } from './router-item-codec';
+import {
+  decodeChannels,
+  decodeOwner,
+  decodeRouterItem,
+  isRouterItemExpired,
+  routerKey,
+} from './router-item-codec';
 import { attempt, isConditionalCheckFailed, storageUnavailable } from './storage-failure';
 import { ROUTER_RECORD_LIFETIME_SECONDS } from './table-definitions';
 
@@ -35,14 +50,24 @@ export class DynamoDbRouterStore implements RouterStore {
 
   async get(uaid: Uaid): Promise<RouterRecord | undefined> {
     const output = await attempt('GetItem router', () =>
-      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: routerKey(uaid), ConsistentRead: true })),
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: routerKey(uaid),
+          ConsistentRead: true,
+        }),
+      ),
     );
-    if (output.Item === undefined || isRouterItemExpired(output.Item, this.clock.nowMs())) return undefined;
+    if (output.Item === undefined || isRouterItemExpired(output.Item, this.clock.nowMs()))
+      return undefined;
     const decoded = decodeRouterItem(output.Item);
     if (decoded.ok) return decoded.value;
     // A record we cannot read is treated as absent: the user agent re-registers, which
     // is autopush's answer to a bad record too.
-    this.log.error({ table: this.tableName, reason: decoded.reason }, 'skipping malformed router item');
+    this.log.error(
+      { table: this.tableName, reason: decoded.reason },
+      'skipping malformed router item',
+    );
     return undefined;
   }
 
@@ -69,14 +94,20 @@ export class DynamoDbRouterStore implements RouterStore {
       );
       old = output.Attributes;
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw storageUnavailable('UpdateItem router (claim)', error);
+      if (!isConditionalCheckFailed(error))
+        throw storageUnavailable('UpdateItem router (claim)', error);
       // Either there is no record or a newer connection holds it; only a read tells which.
       return (await this.get(uaid)) === undefined ? { kind: 'unknown' } : { kind: 'superseded' };
     }
     const previous = old === undefined ? undefined : decodeOwner(old);
     const channels = old === undefined ? undefined : decodeChannels(old);
     if (previous === undefined || channels === undefined || !previous.ok || !channels.ok) {
-      const reason = previous?.ok === false ? previous.reason : channels?.ok === false ? channels.reason : 'no old image';
+      const reason =
+        previous?.ok === false
+          ? previous.reason
+          : channels?.ok === false
+            ? channels.reason
+            : 'no old image';
       this.log.error({ table: this.tableName, reason }, 'claimed a malformed router item');
       return { kind: 'unknown' };
     }
@@ -108,12 +139,19 @@ export class DynamoDbRouterStore implements RouterStore {
       }
     });
     if (!(await this.addToLiveOrNewRecord(uaid, channelId, owner, nowMs))) {
-      throw new StorageUnavailableError('DynamoDB UpdateItem router (addChannel) kept failing its condition');
+      throw new StorageUnavailableError(
+        'DynamoDB UpdateItem router (addChannel) kept failing its condition',
+      );
     }
   }
 
   /** Adds the channel unless the record exists and has expired; false in that case. */
-  private async addToLiveOrNewRecord(uaid: Uaid, channelId: ChannelId, owner: Owner, nowMs: number): Promise<boolean> {
+  private async addToLiveOrNewRecord(
+    uaid: Uaid,
+    channelId: ChannelId,
+    owner: Owner,
+    nowMs: number,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateItemCommand({
@@ -151,7 +189,8 @@ export class DynamoDbRouterStore implements RouterStore {
           UpdateExpression: 'DELETE channels :ch SET last_seen = :s, expiry = :e',
           // The condition decides the answer in the same atomic step, and keeps the
           // update from creating a bare record for an unknown (or expired) uaid.
-          ConditionExpression: 'attribute_exists(uaid) AND expiry > :now AND contains(channels, :id)',
+          ConditionExpression:
+            'attribute_exists(uaid) AND expiry > :now AND contains(channels, :id)',
           ExpressionAttributeValues: {
             ':ch': { SS: [channelId] },
             ':id': stringValue(channelId),

@@ -22,7 +22,12 @@ export async function startEmbeddedDynalite(
   const host = options.host ?? '127.0.0.1';
   if (options.path !== undefined) await mkdir(options.path, { recursive: true });
   // Table state changes are instant: dynalite's default 500 ms delays only slow tests and dev start-up.
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    path: options.path,
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

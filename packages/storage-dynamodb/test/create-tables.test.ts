@@ -1,4 +1,8 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { startDynalite, startDynamoDbLocal } from '@herald/testkit';
 import type { DynamoDbServerFixture } from '@herald/testkit';
 import { createTables } from '../src';
@@ -29,16 +33,24 @@ describe.each([
     const names = uniqueTableNames();
     const options = { endpoint: server.endpoint, ...names, log: new RecordingLogger() };
 
-    expect(await createTables(options)).toEqual({ created: [names.routerTable, names.messageTable], existing: [] });
-    expect(await createTables(options)).toEqual({ created: [], existing: [names.routerTable, names.messageTable] });
+    expect(await createTables(options)).toEqual({
+      created: [names.routerTable, names.messageTable],
+      existing: [],
+    });
+    expect(await createTables(options)).toEqual({
+      created: [],
+      existing: [names.routerTable, names.messageTable],
+    });
   });
 
   it('leaves both tables ACTIVE, on demand, with the documented keys', async () => {
     const names = uniqueTableNames();
     await createTables({ endpoint: server.endpoint, ...names, log: new RecordingLogger() });
 
-    const router = (await client.send(new DescribeTableCommand({ TableName: names.routerTable }))).Table!;
-    const message = (await client.send(new DescribeTableCommand({ TableName: names.messageTable }))).Table!;
+    const router = (await client.send(new DescribeTableCommand({ TableName: names.routerTable })))
+      .Table!;
+    const message = (await client.send(new DescribeTableCommand({ TableName: names.messageTable })))
+      .Table!;
     expect(router.TableStatus).toBe('ACTIVE');
     expect(message.TableStatus).toBe('ACTIVE');
     expect(router.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
@@ -73,7 +85,10 @@ describe('createTables TTL', () => {
 
     for (const table of [names.routerTable, names.messageTable]) {
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table }));
-      expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiry' });
+      expect(ttl.TimeToLiveDescription).toMatchObject({
+        TimeToLiveStatus: 'ENABLED',
+        AttributeName: 'expiry',
+      });
     }
   });
 });

@@ -1,4 +1,8 @@
-import { describeMessageStoreContract, describeRouterStoreContract, startDynalite } from '@herald/testkit';
+import {
+  describeMessageStoreContract,
+  describeRouterStoreContract,
+  startDynalite,
+} from '@herald/testkit';
 import type { DynamoDbServerFixture } from '@herald/testkit';
 import { contractFactories } from './fresh-tables';
 

@@ -1,4 +1,8 @@
-import { describeMessageStoreContract, describeRouterStoreContract, startDynamoDbLocal } from '@herald/testkit';
+import {
+  describeMessageStoreContract,
+  describeRouterStoreContract,
+  startDynamoDbLocal,
+} from '@herald/testkit';
 import type { DynamoDbServerFixture } from '@herald/testkit';
 import { contractFactories } from './fresh-tables';
 

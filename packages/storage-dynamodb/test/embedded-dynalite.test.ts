@@ -26,7 +26,10 @@ describe('startEmbeddedDynalite', () => {
     const log = new RecordingLogger();
     await createTables({ endpoint: first.endpoint, ...names, log });
     const writer = createDynamoDbStores({ endpoint: first.endpoint, ...names, log });
-    await writer.routerStore.addChannel(uaid, channelId, { nodeId: 'node-a' as NodeId, connectedAtMs: 1_000 });
+    await writer.routerStore.addChannel(uaid, channelId, {
+      nodeId: 'node-a' as NodeId,
+      connectedAtMs: 1_000,
+    });
     writer.close();
     await first.close();
 
@@ -51,7 +54,11 @@ describe('startEmbeddedDynalite', () => {
     try {
       expect(server.port).toBeGreaterThan(0);
       expect(server.endpoint).toBe(`http://127.0.0.1:${server.port}`);
-      const stores = createDynamoDbStores({ endpoint: server.endpoint, ...uniqueTableNames(), log: new RecordingLogger() });
+      const stores = createDynamoDbStores({
+        endpoint: server.endpoint,
+        ...uniqueTableNames(),
+        log: new RecordingLogger(),
+      });
       // No tables yet: the ping must say so rather than pass.
       await expect(stores.ping()).rejects.toMatchObject({ name: 'StorageUnavailableError' });
       stores.close();
@@ -63,7 +70,9 @@ describe('startEmbeddedDynalite', () => {
   it('rejects when the port is taken', async () => {
     const taken = await startEmbeddedDynalite();
     try {
-      await expect(startEmbeddedDynalite({ port: taken.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(startEmbeddedDynalite({ port: taken.port })).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      });
     } finally {
       await taken.close();
     }

@@ -11,7 +11,7 @@ export function uniqueTableNames(): { routerTable: string; messageTable: string 
   return { routerTable: `herald_router_${suffix}`, messageTable: `herald_message_${suffix}` };
 }
 
-/** Creates a fresh pair of tables on `endpoint()` and stores over them. */
+/** Creates a fresh pair of tables on the server at `endpoint` and stores over them. */
 export async function storesOnFreshTables(endpoint: string): Promise<DynamoDbStores> {
   const log = new RecordingLogger();
   const options = { endpoint, ...uniqueTableNames(), log };

@@ -1,4 +1,5 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { newChannelId, newUaid, type Clock, type MessageId, type NodeId } from '@herald/core';
 import { startDynalite, type DynamoDbServerFixture } from '@herald/testkit';
 import { createDynamoDbStores, createTables, type DynamoDbStores } from '../src';
@@ -35,7 +36,11 @@ describe('DynamoDB item layout', () => {
     const uaid = newUaid();
     const channelId = newChannelId();
     await stores.routerStore.addChannel(uaid, channelId, owner);
-    const before = (await raw.send(new GetItemCommand({ TableName: names.routerTable, Key: { uaid: { S: uaid } } }))).Item!;
+    const before = (
+      await raw.send(
+        new GetItemCommand({ TableName: names.routerTable, Key: { uaid: { S: uaid } } }),
+      )
+    ).Item!;
     expect(before).toMatchObject({
       uaid: { S: uaid },
       node_id: { S: 'node-a' },
@@ -46,7 +51,11 @@ describe('DynamoDB item layout', () => {
     expect(Number(before.expiry!.N)).toBe(Math.floor(lastSeenMs / 1000) + 60 * 24 * 60 * 60);
 
     await stores.routerStore.removeChannel(uaid, channelId);
-    const after = (await raw.send(new GetItemCommand({ TableName: names.routerTable, Key: { uaid: { S: uaid } } }))).Item!;
+    const after = (
+      await raw.send(
+        new GetItemCommand({ TableName: names.routerTable, Key: { uaid: { S: uaid } } }),
+      )
+    ).Item!;
     expect(after).not.toHaveProperty('channels');
   });
 
@@ -65,7 +74,8 @@ describe('DynamoDB item layout', () => {
       urgency: 'low',
     });
     const key = { uaid: { S: uaid }, sk: { S: storageKey } };
-    const item = (await raw.send(new GetItemCommand({ TableName: names.messageTable, Key: key }))).Item!;
+    const item = (await raw.send(new GetItemCommand({ TableName: names.messageTable, Key: key })))
+      .Item!;
     expect(item).toEqual({
       uaid: { S: uaid },
       sk: { S: storageKey },
@@ -124,7 +134,12 @@ describe('DynamoDB item layout', () => {
     await raw.send(
       new PutItemCommand({
         TableName: names.routerTable,
-        Item: { uaid: { S: uaid }, node_id: { S: 'not a node id!' }, connected_at: { N: '1' }, last_seen: { N: '1' } },
+        Item: {
+          uaid: { S: uaid },
+          node_id: { S: 'not a node id!' },
+          connected_at: { N: '1' },
+          last_seen: { N: '1' },
+        },
       }),
     );
     const logged = log.entries.length;
@@ -146,7 +161,9 @@ describe('DynamoDB item layout', () => {
       nowMs += 61 * DAY_MS;
 
       expect(await store.get(uaid)).toBeUndefined();
-      expect(await store.claim(uaid, { nodeId: 'node-b' as NodeId, connectedAtMs: nowMs })).toEqual({ kind: 'unknown' });
+      expect(await store.claim(uaid, { nodeId: 'node-b' as NodeId, connectedAtMs: nowMs })).toEqual(
+        { kind: 'unknown' },
+      );
       expect(await store.removeChannel(uaid, stale)).toBe(false);
 
       const fresh = newChannelId();

@@ -1,5 +1,11 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { newChannelId, newUaid, StorageUnavailableError, type MessageId, type NodeId } from '@herald/core';
+import {
+  newChannelId,
+  newUaid,
+  StorageUnavailableError,
+  type MessageId,
+  type NodeId,
+} from '@herald/core';
 import { createDynamoDbStores, createTables } from '../src';
 import { uniqueTableNames } from './fresh-tables';
 import { RecordingLogger } from './recording-logger';
@@ -21,7 +27,12 @@ describe('DynamoDB stores when the database is unreachable', () => {
   });
 
   it('reject every operation with StorageUnavailableError carrying the SDK error as cause', async () => {
-    const stores = createDynamoDbStores({ endpoint, ...uniqueTableNames(), requestTimeoutMs: 500, log: new RecordingLogger() });
+    const stores = createDynamoDbStores({
+      endpoint,
+      ...uniqueTableNames(),
+      requestTimeoutMs: 500,
+      log: new RecordingLogger(),
+    });
     const uaid = newUaid();
     const channelId = newChannelId();
     const owner = { nodeId: 'node-a' as NodeId, connectedAtMs: 1 };
@@ -62,7 +73,12 @@ describe('DynamoDB stores when the database is unreachable', () => {
 
   it('makes createTables reject with StorageUnavailableError', async () => {
     await expect(
-      createTables({ endpoint, ...uniqueTableNames(), requestTimeoutMs: 500, log: new RecordingLogger() }),
+      createTables({
+        endpoint,
+        ...uniqueTableNames(),
+        requestTimeoutMs: 500,
+        log: new RecordingLogger(),
+      }),
     ).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 });

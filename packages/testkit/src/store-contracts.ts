@@ -50,7 +50,9 @@ export function describeRouterStoreContract(
     it('knows nothing about a uaid that never registered', async () => {
       const uaid = newUaid();
       expect(await store.get(uaid)).toBeUndefined();
-      expect(await store.claim(uaid, { nodeId: NODE_A, connectedAtMs: 1_000 })).toEqual({ kind: 'unknown' });
+      expect(await store.claim(uaid, { nodeId: NODE_A, connectedAtMs: 1_000 })).toEqual({
+        kind: 'unknown',
+      });
       expect(await store.get(uaid)).toBeUndefined();
     });
 
@@ -115,16 +117,22 @@ export function describeRouterStoreContract(
     it('refuses an older claim that lands after a newer one, leaving the newer owner in place', async () => {
       const uaid = newUaid();
       await store.addChannel(uaid, newChannelId(), { nodeId: NODE_A, connectedAtMs: 1_000 });
-      expect(await store.claim(uaid, { nodeId: NODE_B, connectedAtMs: 3_000 })).toMatchObject({ kind: 'claimed' });
+      expect(await store.claim(uaid, { nodeId: NODE_B, connectedAtMs: 3_000 })).toMatchObject({
+        kind: 'claimed',
+      });
 
-      expect(await store.claim(uaid, { nodeId: NODE_A, connectedAtMs: 2_000 })).toEqual({ kind: 'superseded' });
+      expect(await store.claim(uaid, { nodeId: NODE_A, connectedAtMs: 2_000 })).toEqual({
+        kind: 'superseded',
+      });
       expect(await store.get(uaid)).toMatchObject({ nodeId: NODE_B, connectedAtMs: 3_000 });
     });
 
     it('refuses a claim with the same connectedAtMs as the current owner', async () => {
       const uaid = newUaid();
       await store.addChannel(uaid, newChannelId(), { nodeId: NODE_A, connectedAtMs: 1_000 });
-      expect(await store.claim(uaid, { nodeId: NODE_B, connectedAtMs: 1_000 })).toEqual({ kind: 'superseded' });
+      expect(await store.claim(uaid, { nodeId: NODE_B, connectedAtMs: 1_000 })).toEqual({
+        kind: 'superseded',
+      });
       expect(await store.get(uaid)).toMatchObject({ nodeId: NODE_A });
     });
 
@@ -165,7 +173,9 @@ export function describeRouterStoreContract(
       await store.remove(uaid);
 
       expect(await store.get(uaid)).toBeUndefined();
-      expect(await store.claim(uaid, { nodeId: NODE_B, connectedAtMs: 2_000 })).toEqual({ kind: 'unknown' });
+      expect(await store.claim(uaid, { nodeId: NODE_B, connectedAtMs: 2_000 })).toEqual({
+        kind: 'unknown',
+      });
       expect(await store.get(uaid)).toBeUndefined();
     });
 
@@ -223,7 +233,10 @@ export function describeMessageStoreContract(
       await store.save(withData);
       await store.save(withoutData);
 
-      expect(await store.fetch(uaid, { limit: 10, nowMs: Date.now() })).toEqual([withData, withoutData]);
+      expect(await store.fetch(uaid, { limit: 10, nowMs: Date.now() })).toEqual([
+        withData,
+        withoutData,
+      ]);
     });
 
     it('returns topic messages first, then the others in arrival order', async () => {
@@ -235,14 +248,25 @@ export function describeMessageStoreContract(
       const topic = notification(uaid, { topic: 'later', receivedAtUs: start + 4 });
       for (const n of [third, topic, first, second]) await store.save(n);
 
-      expect(ids(await store.fetch(uaid, { limit: 10, nowMs: Date.now() }))).toEqual(ids([topic, first, second, third]));
+      expect(ids(await store.fetch(uaid, { limit: 10, nowMs: Date.now() }))).toEqual(
+        ids([topic, first, second, third]),
+      );
     });
 
     it('replaces the whole topic message, so a replacement without data drops the old data', async () => {
       const uaid = newUaid();
       const channelId = newChannelId();
-      const original = notification(uaid, { channelId, topic: 'score', data: 'b2xk', urgency: 'low' });
-      const replacement = notification(uaid, { channelId, topic: 'score', receivedAtUs: microsNow() + 1 });
+      const original = notification(uaid, {
+        channelId,
+        topic: 'score',
+        data: 'b2xk',
+        urgency: 'low',
+      });
+      const replacement = notification(uaid, {
+        channelId,
+        topic: 'score',
+        receivedAtUs: microsNow() + 1,
+      });
       expect(replacement.storageKey).toBe(original.storageKey);
       await store.save(original);
       await store.save(replacement);
@@ -256,8 +280,14 @@ export function describeMessageStoreContract(
     it('never returns an expired notification, even before the database deletes it', async () => {
       const uaid = newUaid();
       const nowMs = Date.now();
-      const expired = notification(uaid, { receivedAtUs: (nowMs - 120_000) * 1000, ttlSeconds: 60 });
-      const live = notification(uaid, { receivedAtUs: (nowMs - 120_000) * 1000 + 1, ttlSeconds: 3_600 });
+      const expired = notification(uaid, {
+        receivedAtUs: (nowMs - 120_000) * 1000,
+        ttlSeconds: 60,
+      });
+      const live = notification(uaid, {
+        receivedAtUs: (nowMs - 120_000) * 1000 + 1,
+        ttlSeconds: 3_600,
+      });
       await store.save(expired);
       await store.save(live);
 
@@ -272,7 +302,10 @@ export function describeMessageStoreContract(
       const live: Notification[] = [];
       for (let i = 0; i < 12; i++) {
         const expired = i % 3 !== 2;
-        const n = notification(uaid, { receivedAtUs: startUs + i, ttlSeconds: expired ? 60 : 3_600 });
+        const n = notification(uaid, {
+          receivedAtUs: startUs + i,
+          ttlSeconds: expired ? 60 : 3_600,
+        });
         if (!expired) live.push(n);
         await store.save(n);
       }
@@ -288,19 +321,28 @@ export function describeMessageStoreContract(
       for (let i = 0; i < 5; i++) saved.push(notification(uaid, { receivedAtUs: start + i }));
       for (const n of saved) await store.save(n);
 
-      expect(ids(await store.fetch(uaid, { limit: 2, nowMs: Date.now() }))).toEqual(ids(saved.slice(0, 2)));
+      expect(ids(await store.fetch(uaid, { limit: 2, nowMs: Date.now() }))).toEqual(
+        ids(saved.slice(0, 2)),
+      );
     });
 
     it('deletes a row only while it still holds the acked message id', async () => {
       const uaid = newUaid();
       const channelId = newChannelId();
       const original = notification(uaid, { channelId, topic: 'weather', data: 'b2xk' });
-      const replacement = notification(uaid, { channelId, topic: 'weather', data: 'bmV3', receivedAtUs: microsNow() + 1 });
+      const replacement = notification(uaid, {
+        channelId,
+        topic: 'weather',
+        data: 'bmV3',
+        receivedAtUs: microsNow() + 1,
+      });
       await store.save(original);
       await store.save(replacement);
 
       await store.delete(uaid, original.storageKey, original.messageId);
-      expect(ids(await store.fetch(uaid, { limit: 10, nowMs: Date.now() }))).toEqual(ids([replacement]));
+      expect(ids(await store.fetch(uaid, { limit: 10, nowMs: Date.now() }))).toEqual(
+        ids([replacement]),
+      );
 
       await store.delete(uaid, replacement.storageKey, replacement.messageId);
       expect(await store.fetch(uaid, { limit: 10, nowMs: Date.now() })).toEqual([]);
@@ -320,7 +362,8 @@ export function describeMessageStoreContract(
       const neighbour = newUaid();
       const start = microsNow();
       // More than one BatchWriteItem (25 requests) worth of rows.
-      for (let i = 0; i < 30; i++) await store.save(notification(uaid, { receivedAtUs: start + i }));
+      for (let i = 0; i < 30; i++)
+        await store.save(notification(uaid, { receivedAtUs: start + i }));
       await store.save(notification(uaid, { topic: 't' }));
       const kept = notification(neighbour);
       await store.save(kept);
@@ -368,7 +411,11 @@ function notification(uaid: Uaid, shape: NotificationShape = {}): Notification {
     channelId,
     // Stores treat message ids as opaque; sealing them is the endpoint's business.
     messageId: `m-${randomUUID()}` as MessageId,
-    storageKey: storageKeyFor({ channelId, receivedAtUs, ...(shape.topic !== undefined ? { topic: shape.topic } : {}) }),
+    storageKey: storageKeyFor({
+      channelId,
+      receivedAtUs,
+      ...(shape.topic !== undefined ? { topic: shape.topic } : {}),
+    }),
     ttlSeconds: shape.ttlSeconds ?? 3_600,
     receivedAtMs: Math.floor(receivedAtUs / 1000),
     urgency: shape.urgency ?? 'normal',
