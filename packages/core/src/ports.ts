@@ -1,4 +1,6 @@
 import type { ChannelId, MessageId, NodeId, Notification, RouterRecord, Uaid } from './model';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named in TSDoc links
+import type { BusUnavailableError, StorageUnavailableError } from './errors';
 import type { NodeCommand } from './bus-command';
 
 /**
@@ -135,6 +137,3 @@ export interface Logger {
   child(bindings: object): Logger;
 }
 
-/** Re-exported so adapters can name the error types the ports promise. */
-export type { StorageUnavailableError, BusUnavailableError } from './errors';
-export type { ChannelId, MessageId, NodeId, Notification, RouterRecord, Uaid };
