@@ -43,6 +43,14 @@ export interface CloseEvent {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
+/**
+ * What a browser keeps across connections: the subscriptions' private keys. Pass one
+ * agent's `profile` to the next `connect` to decrypt what arrives after a reconnect.
+ */
+export class UserAgentProfile {
+  readonly channelKeys = new Map<string, SubscriptionKeys>();
+}
+
 interface Waiter {
   readonly accept: (frame: PushServerFrame) => boolean;
   readonly resolve: (frame: PushServerFrame) => void;
@@ -60,10 +68,13 @@ export class UserAgent {
 
   private readonly replies: PushServerFrame[] = [];
   private readonly waiters = new Set<Waiter>();
-  private readonly channelKeys = new Map<string, SubscriptionKeys>();
   private closeEvent: CloseEvent | undefined;
 
-  private constructor(private readonly socket: WebSocket) {
+  private constructor(
+    private readonly socket: WebSocket,
+    /** The subscription keys, shareable with a later connection of the same "browser". */
+    readonly profile: UserAgentProfile,
+  ) {
     this.closed = new Promise((resolve) => {
       socket.on('close', (code, reason) => {
         this.closeEvent = { code, reason: reason.toString() };
@@ -76,12 +87,15 @@ export class UserAgent {
   }
 
   /** Opens the WebSocket (offering `push-notification`, as Firefox does). */
-  static connect(url: string, options: { protocols?: string[]; timeoutMs?: number } = {}): Promise<UserAgent> {
+  static connect(
+    url: string,
+    options: { protocols?: string[]; timeoutMs?: number; profile?: UserAgentProfile } = {},
+  ): Promise<UserAgent> {
     const socket = new WebSocket(url, options.protocols ?? ['push-notification'], {
       handshakeTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
     return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new UserAgent(socket)));
+      socket.once('open', () => resolve(new UserAgent(socket, options.profile ?? new UserAgentProfile())));
       socket.once('error', reject);
     });
   }
@@ -109,7 +123,7 @@ export class UserAgent {
    */
   async register(channelId: string = randomUUID(), appServerKey?: string, timeoutMs?: number): Promise<Registration> {
     const keys = generateSubscriptionKeys();
-    this.channelKeys.set(channelId, keys);
+    this.profile.channelKeys.set(channelId, keys);
     this.sendJson({ messageType: 'register', channelID: channelId, ...(appServerKey === undefined ? {} : { key: appServerKey }) });
     const reply = await this.nextReply('register', timeoutMs);
     const endpoint = typeof reply['pushEndpoint'] === 'string' ? reply['pushEndpoint'] : '';
@@ -164,7 +178,7 @@ export class UserAgent {
 
   /** Decrypts a notification's body with the keys this agent made for its channel. */
   decrypt(notification: ReceivedNotification): Buffer {
-    const keys = this.channelKeys.get(notification.channelId);
+    const keys = this.profile.channelKeys.get(notification.channelId);
     if (keys === undefined) throw new Error(`no keys for channel ${notification.channelId}`);
     if (notification.data === undefined || notification.headers === undefined) {
       throw new Error('notification has no payload');
