@@ -1,4 +1,12 @@
-import type { Clock, CryptoKeys, Logger, MessageStore, NodeBus, NodeId, RouterStore } from '@herald/core';
+import type {
+  Clock,
+  CryptoKeys,
+  Logger,
+  MessageStore,
+  NodeBus,
+  NodeId,
+  RouterStore,
+} from '@herald/core';
 import { handleNodeCommand } from './node-inbox';
 import { SessionRegistry } from './registry';
 import { ConnectionClock } from './session/session-context';
@@ -39,7 +47,9 @@ export interface ConnectionNode {
 }
 
 /** Composition root of a connection node: the only place its infrastructure is wired. */
-export async function createConnectionNode(options: ConnectionNodeOptions): Promise<ConnectionNode> {
+export async function createConnectionNode(
+  options: ConnectionNodeOptions,
+): Promise<ConnectionNode> {
   const settings = resolveConnectionSettings(options.settings);
   const log = options.log.child({ component: 'connection-node', nodeId: options.nodeId });
   const registry = new SessionRegistry();
@@ -56,7 +66,13 @@ export async function createConnectionNode(options: ConnectionNodeOptions): Prom
     registry,
     connectionClock: new ConnectionClock(options.clock),
   };
-  const inboxDeps = { nodeId: ctx.nodeId, registry, routerStore: ctx.routerStore, bus: ctx.bus, log };
+  const inboxDeps = {
+    nodeId: ctx.nodeId,
+    registry,
+    routerStore: ctx.routerStore,
+    bus: ctx.bus,
+    log,
+  };
   const subscription = await options.bus.listen(options.nodeId, (command) =>
     handleNodeCommand(command, inboxDeps),
   );

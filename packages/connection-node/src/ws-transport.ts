@@ -1,5 +1,12 @@
 import * as uws from 'uWebSockets.js';
-import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_listen_socket, us_socket_context_t } from 'uWebSockets.js';
+import type {
+  HttpRequest,
+  HttpResponse,
+  TemplatedApp,
+  WebSocket,
+  us_listen_socket,
+  us_socket_context_t,
+} from 'uWebSockets.js';
 import type { Logger } from '@herald/core';
 import { HelloDeadlines } from './hello-deadlines';
 import type { AwaitingHello } from './hello-deadlines';
@@ -151,7 +158,7 @@ export async function startWsTransport(options: WsTransportOptions): Promise<WsT
   });
 
   const listenSocket = await listen(app, options.host, options.port);
-  const port = uws.us_socket_local_port(listenSocket as unknown as uws.us_socket);
+  const port = uws.us_socket_local_port(listenSocket);
   let accepting = true;
   const stopAccepting = (): void => {
     if (!accepting) return;
@@ -183,7 +190,11 @@ function offersPushSubprotocol(header: string): boolean {
   return header.split(',').some((offered) => offered.trim() === PUSH_SUBPROTOCOL);
 }
 
-function listen(app: TemplatedApp, host: string | undefined, port: number): Promise<us_listen_socket> {
+function listen(
+  app: TemplatedApp,
+  host: string | undefined,
+  port: number,
+): Promise<us_listen_socket> {
   return new Promise((resolve, reject) => {
     const done = (listenSocket: us_listen_socket | false): void => {
       if (listenSocket === false) {

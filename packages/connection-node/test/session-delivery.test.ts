@@ -1,7 +1,7 @@
 import { newChannelId } from '@herald/core';
 import type { ChannelId, NodeCommand, NodeId, Notification, Uaid } from '@herald/core';
-import { TestClient, TestNode, createWorld, settle } from './support/session-harness';
-import type { SharedWorld } from './support/session-harness';
+import { TestNode, createWorld, settle } from './support/session-harness';
+import type { SharedWorld, TestClient } from './support/session-harness';
 
 const NODE_A = 'node-a' as NodeId;
 
@@ -48,7 +48,13 @@ describe('a session delivering notifications', () => {
 
     const batch1 = [await client.next(), await client.next()];
     expect(batch1.map((f) => f['version'])).toEqual([topical.messageId, first.messageId]);
-    expect(batch1[1]).toEqual({ messageType: 'notification', channelID: channelId, version: first.messageId, data: 'AQID', headers: { encoding: 'aes128gcm' } });
+    expect(batch1[1]).toEqual({
+      messageType: 'notification',
+      channelID: channelId,
+      version: first.messageId,
+      data: 'AQID',
+      headers: { encoding: 'aes128gcm' },
+    });
     await settle();
     expect(client.transport.unread()).toEqual([]);
 
@@ -58,7 +64,9 @@ describe('a session delivering notifications', () => {
     client.ack(batch1[1]!);
     const batch2 = [await client.next(), await client.next()];
     expect(batch2.map((f) => f['version'])).toEqual([second.messageId, third.messageId]);
-    expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual([second, third]);
+    expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual(
+      [second, third],
+    );
   });
 
   it('deletes a stored message on ack and ignores acks for unknown versions', async () => {
@@ -70,7 +78,9 @@ describe('a session delivering notifications', () => {
     client.ack(frame);
     client.send({});
     await client.next();
-    expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual([]);
+    expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual(
+      [],
+    );
     expect(client.transport.closedWith).toBeUndefined();
   });
 
@@ -97,7 +107,9 @@ describe('a session delivering notifications', () => {
     client.ack(frame);
     client.send({});
     await client.next();
-    expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual([]);
+    expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual(
+      [],
+    );
   });
 
   it('holds a stored live push back while a drain batch is unacked, then sends it in order', async () => {
@@ -155,7 +167,7 @@ describe('a session delivering notifications', () => {
     await client.register(channelId);
     const live = await node.store(uaid, channelId);
     await deliver(world, NODE_A, live);
-    const frame = await client.next();
+    expect((await client.next())['version']).toBe(live.messageId);
     const later = await node.store(uaid, channelId);
     await world.bus.publish(NODE_A, { type: 'check-storage', uaid });
     // The batch holds both rows: only the one not yet sent goes out.
@@ -181,7 +193,10 @@ describe('a session delivering notifications', () => {
   });
 
   it('resets the uaid when a drain would exceed messageLimitPerDrain: record and messages deleted, close 1000', async () => {
-    const limited = await new TestNode(world, 'node-limited' as NodeId, { drainBatchSize: 2, messageLimitPerDrain: 3 }).listen();
+    const limited = await new TestNode(world, 'node-limited' as NodeId, {
+      drainBatchSize: 2,
+      messageLimitPerDrain: 3,
+    }).listen();
     const { uaid, channelId } = await knownUser(limited);
     for (let i = 0; i < 5; i += 1) await limited.store(uaid, channelId);
     const client = await reconnect(limited, uaid);
@@ -190,12 +205,17 @@ describe('a session delivering notifications', () => {
     expect(await client.closed()).toEqual({ code: 1000, reason: 'SM' });
     expect(client.transport.unread()).toEqual([]);
     expect(await world.routerStore.get(uaid)).toBeUndefined();
-    expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual([]);
+    expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual(
+      [],
+    );
     await limited.close();
   });
 
   it('counts the message limit per drain, so a drain that empties storage starts the count afresh', async () => {
-    const limited = await new TestNode(world, 'node-limited' as NodeId, { drainBatchSize: 2, messageLimitPerDrain: 2 }).listen();
+    const limited = await new TestNode(world, 'node-limited' as NodeId, {
+      drainBatchSize: 2,
+      messageLimitPerDrain: 2,
+    }).listen();
     const { uaid, channelId } = await knownUser(limited);
     await limited.store(uaid, channelId);
     await limited.store(uaid, channelId);

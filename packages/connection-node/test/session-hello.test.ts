@@ -9,26 +9,44 @@ describe('a session before and at hello', () => {
     const world = createWorld();
     const client = new TestNode(world, NODE_A).connect();
     const reply = await client.hello();
-    expect(reply).toEqual({ messageType: 'hello', uaid: expect.stringMatching(/^[0-9a-f]{32}$/), status: 200, use_webpush: true, broadcasts: {} });
+    expect(Object.keys(reply)).toEqual([
+      'messageType',
+      'uaid',
+      'status',
+      'use_webpush',
+      'broadcasts',
+    ]);
+    expect(reply).toMatchObject({
+      messageType: 'hello',
+      status: 200,
+      use_webpush: true,
+      broadcasts: {},
+    });
+    expect(reply['uaid']).toMatch(/^[0-9a-f]{32}$/);
     expect(await world.routerStore.get(reply['uaid'] as Uaid)).toBeUndefined();
     expect(client.session.phase).toBe('identified');
   });
 
-  it.each([['an empty string', ''], ['garbage', 'not-a-uaid'], ['a uaid storage does not know', newUaid()]])(
-    'answers a hello with %s with a different, fresh uaid',
-    async (_what, uaid) => {
-      const client = new TestNode(createWorld(), NODE_A).connect();
-      const reply = await client.hello(uaid);
-      expect(reply['uaid']).toMatch(/^[0-9a-f]{32}$/);
-      expect(reply['uaid']).not.toBe(uaid);
-    },
-  );
+  it.each([
+    ['an empty string', ''],
+    ['garbage', 'not-a-uaid'],
+    ['a uaid storage does not know', newUaid()],
+  ])('answers a hello with %s with a different, fresh uaid', async (_what, uaid) => {
+    const client = new TestNode(createWorld(), NODE_A).connect();
+    const reply = await client.hello(uaid);
+    expect(reply['uaid']).toMatch(/^[0-9a-f]{32}$/);
+    expect(reply['uaid']).not.toBe(uaid);
+  });
 
   it('claims a known uaid, accepting its dashed upper-case form, and moves the record to this node', async () => {
     const world = createWorld();
     const uaid = newUaid();
-    await world.routerStore.addChannel(uaid, newChannelId(), { nodeId: 'node-old' as NodeId, connectedAtMs: 1 });
-    const dashed = `${uaid.slice(0, 8)}-${uaid.slice(8, 12)}-${uaid.slice(12, 16)}-${uaid.slice(16, 20)}-${uaid.slice(20)}`.toUpperCase();
+    await world.routerStore.addChannel(uaid, newChannelId(), {
+      nodeId: 'node-old' as NodeId,
+      connectedAtMs: 1,
+    });
+    const dashed =
+      `${uaid.slice(0, 8)}-${uaid.slice(8, 12)}-${uaid.slice(12, 16)}-${uaid.slice(16, 20)}-${uaid.slice(20)}`.toUpperCase();
     const reply = await new TestNode(world, NODE_A).connect().hello(dashed);
     expect(reply['uaid']).toBe(uaid);
     expect((await world.routerStore.get(uaid))?.nodeId).toBe(NODE_A);
@@ -37,7 +55,10 @@ describe('a session before and at hello', () => {
   it('closes 1011 SM when a newer connection already owns the uaid', async () => {
     const world = createWorld();
     const uaid = newUaid();
-    await world.routerStore.addChannel(uaid, newChannelId(), { nodeId: 'node-b' as NodeId, connectedAtMs: world.clock.nowMs() + 60_000 });
+    await world.routerStore.addChannel(uaid, newChannelId(), {
+      nodeId: 'node-b' as NodeId,
+      connectedAtMs: world.clock.nowMs() + 60_000,
+    });
     const client = new TestNode(world, NODE_A).connect();
     client.send({ messageType: 'hello', uaid });
     expect(await client.closed()).toEqual({ code: 1011, reason: 'SM' });
@@ -97,7 +118,11 @@ describe('a session before and at hello', () => {
     client.send({ messageType: 'hello' });
     client.send({ messageType: 'register', channelID: channelId });
     expect((await client.next())['messageType']).toBe('hello');
-    expect(await client.next()).toMatchObject({ messageType: 'register', channelID: channelId, status: 200 });
+    expect(await client.next()).toMatchObject({
+      messageType: 'register',
+      channelID: channelId,
+      status: 200,
+    });
   });
 
   it('closes the older socket with 1011 SM when the same uaid says hello again on this node', async () => {
@@ -135,7 +160,10 @@ describe('a session before and at hello', () => {
     const node = new TestNode(world, NODE_A);
     const client = node.connect();
     const { uaid } = (await client.hello()) as { uaid: Uaid };
-    const staleOwner: Owner = { nodeId: 'node-b' as NodeId, connectedAtMs: world.clock.nowMs() - 1000 };
+    const staleOwner: Owner = {
+      nodeId: 'node-b' as NodeId,
+      connectedAtMs: world.clock.nowMs() - 1000,
+    };
     client.session.supersede(staleOwner);
     await settle();
     expect(client.transport.closedWith).toBeUndefined();

@@ -1,7 +1,20 @@
 import { UserAgent, eventually } from '@herald/testkit';
 import type { UserAgentProfile } from '@herald/testkit';
 import type { NodeId, Uaid } from '@herald/core';
+import { request } from 'node:http';
 import { ConnectionWorld } from './support/node-fixture';
+
+/** GET without keep-alive: a pooled idle connection would keep uWS (and jest) running. */
+function httpStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false, headers: { connection: 'close' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('the connection node over real sockets (uWS server, ws client, dynalite)', () => {
   let world: ConnectionWorld;
@@ -27,9 +40,9 @@ describe('the connection node over real sockets (uWS server, ws client, dynalite
 
   it('answers GET /__lbheartbeat__ with 200 and other paths with 404', async () => {
     const base = `http://127.0.0.1:${node.port}`;
-    expect((await fetch(`${base}/__lbheartbeat__`)).status).toBe(200);
-    expect((await fetch(`${base}/`)).status).toBe(404);
-    expect((await fetch(`${base}/push`)).status).toBe(404);
+    expect(await httpStatus(`${base}/__lbheartbeat__`)).toBe(200);
+    expect(await httpStatus(`${base}/`)).toBe(404);
+    expect(await httpStatus(`${base}/push`)).toBe(404);
   });
 
   it('refuses a WebSocket upgrade on any path but /', async () => {
@@ -54,7 +67,12 @@ describe('the connection node over real sockets (uWS server, ws client, dynalite
     expect(agent.decrypt(notification).toString()).toBe('hello over uWS');
 
     agent.ack(notification);
-    await eventually(async () => (await world.messageStore.fetch(hello['uaid'] as Uaid, { limit: 10, nowMs: Date.now() })).length === 0, { what: 'the acked row to be deleted' });
+    await eventually(
+      async () =>
+        (await world.messageStore.fetch(hello['uaid'] as Uaid, { limit: 10, nowMs: Date.now() }))
+          .length === 0,
+      { what: 'the acked row to be deleted' },
+    );
   });
 
   it('decrypts a legacy aesgcm notification', async () => {
@@ -110,7 +128,12 @@ describe('the connection node over real sockets (uWS server, ws client, dynalite
 
   it('closes 1011 SM on a frame before hello', async () => {
     const agent = await connect();
-    agent.sendRaw(JSON.stringify({ messageType: 'register', channelID: '5f0c1a4e-3c36-4b4e-9a53-7d1c7d3b8a11' }));
+    agent.sendRaw(
+      JSON.stringify({
+        messageType: 'register',
+        channelID: '5f0c1a4e-3c36-4b4e-9a53-7d1c7d3b8a11',
+      }),
+    );
     expect(await agent.closed).toEqual({ code: 1011, reason: 'SM' });
   });
 
@@ -163,12 +186,14 @@ describe('the connection node over real sockets (uWS server, ws client, dynalite
     const registration = await first.register();
     await first.close();
     const stored = [];
-    for (let i = 0; i < 5; i += 1) stored.push(await world.acceptPush(registration, `stored ${i}`, { publish: false }));
+    for (let i = 0; i < 5; i += 1)
+      stored.push(await world.acceptPush(registration, `stored ${i}`, { publish: false }));
 
     const agent = await connect(first.profile);
     await agent.hello(uaid);
     // The endpoint's live publishes of the same rows race the drain.
-    for (const n of stored) await world.bus.publish('node-a' as NodeId, { type: 'deliver', notification: n, hops: 0 });
+    for (const n of stored)
+      await world.bus.publish('node-a' as NodeId, { type: 'deliver', notification: n, hops: 0 });
     const received: string[] = [];
     for (let i = 0; i < stored.length; i += 1) {
       const n = await agent.nextNotification();
@@ -177,7 +202,9 @@ describe('the connection node over real sockets (uWS server, ws client, dynalite
     }
     await agent.ping();
     expect(received).toEqual(stored.map((_, i) => `stored ${i}`));
-    expect(new Set(agent.allNotifications.map((n) => n.version)).size).toBe(agent.allNotifications.length);
+    expect(new Set(agent.allNotifications.map((n) => n.version)).size).toBe(
+      agent.allNotifications.length,
+    );
   });
 
   it('counts open sockets', async () => {
@@ -193,12 +220,16 @@ describe('the message limit per drain over real sockets', () => {
   it('resets the uaid and closes 1000 when a reconnect would drain too many messages', async () => {
     const world = await ConnectionWorld.start();
     try {
-      const node = await world.startNode('node-limit', { drainBatchSize: 2, messageLimitPerDrain: 3 });
+      const node = await world.startNode('node-limit', {
+        drainBatchSize: 2,
+        messageLimitPerDrain: 3,
+      });
       const first = await UserAgent.connect(node.url);
       const { uaid } = (await first.hello()) as { uaid: Uaid };
       const registration = await first.register();
       await first.close();
-      for (let i = 0; i < 5; i += 1) await world.acceptPush(registration, undefined, { publish: false });
+      for (let i = 0; i < 5; i += 1)
+        await world.acceptPush(registration, undefined, { publish: false });
 
       const agent = await UserAgent.connect(node.url);
       await agent.hello(uaid);

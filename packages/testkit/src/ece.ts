@@ -35,7 +35,11 @@ export interface EncryptedPush {
 export function generateSubscriptionKeys(): SubscriptionKeys {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  return { privateKey: ecdh.getPrivateKey(), publicKey: ecdh.getPublicKey(), authSecret: randomBytes(16) };
+  return {
+    privateKey: ecdh.getPrivateKey(),
+    publicKey: ecdh.getPublicKey(),
+    authSecret: randomBytes(16),
+  };
 }
 
 /** Decrypts a pushed body for the subscription whose keys are given. Throws when it cannot. */
@@ -77,7 +81,8 @@ export function decryptAes128gcm(body: Buffer, ikm: Buffer): Buffer {
     while (end >= 0 && padded[end] === 0) end -= 1;
     const delimiter = padded[end];
     const last = index === records.length - 1;
-    if (delimiter !== (last ? 2 : 1)) throw new Error(`record ${index} has a bad padding delimiter`);
+    if (delimiter !== (last ? 2 : 1))
+      throw new Error(`record ${index} has a bad padding delimiter`);
     plaintexts.push(padded.subarray(0, end));
   });
   return Buffer.concat(plaintexts);
@@ -93,7 +98,8 @@ export function decryptWebPushAesgcm(
   const cryptoKey = headerParams(headers.crypto_key ?? '');
   const salt = encryption.get('salt');
   const dh = cryptoKey.get('dh');
-  if (salt === undefined || dh === undefined) throw new Error('aesgcm needs encryption salt and crypto_key dh');
+  if (salt === undefined || dh === undefined)
+    throw new Error('aesgcm needs encryption salt and crypto_key dh');
   const recordSize = Number(encryption.get('rs') ?? '4096');
   const senderPublicKey = Buffer.from(dh, 'base64url');
   const ecdhSecret = ecdhWith(keys.privateKey).computeSecret(senderPublicKey);
@@ -104,8 +110,18 @@ export function decryptWebPushAesgcm(
     lengthPrefixed(senderPublicKey),
   ]);
   const saltBytes = Buffer.from(salt, 'base64url');
-  const key = hkdf(saltBytes, ikm, Buffer.concat([Buffer.from('Content-Encoding: aesgcm\0'), context]), KEY_BYTES);
-  const nonce = hkdf(saltBytes, ikm, Buffer.concat([Buffer.from('Content-Encoding: nonce\0'), context]), NONCE_BYTES);
+  const key = hkdf(
+    saltBytes,
+    ikm,
+    Buffer.concat([Buffer.from('Content-Encoding: aesgcm\0'), context]),
+    KEY_BYTES,
+  );
+  const nonce = hkdf(
+    saltBytes,
+    ikm,
+    Buffer.concat([Buffer.from('Content-Encoding: nonce\0'), context]),
+    NONCE_BYTES,
+  );
   // In this older draft `rs` counts plaintext; each record carries a 2-byte padding length first.
   return Buffer.concat(
     splitRecords(body, recordSize + TAG_BYTES).map((record, index) => {
@@ -116,7 +132,12 @@ export function decryptWebPushAesgcm(
   );
 }
 
-function parseAes128gcmHeader(body: Buffer): { salt: Buffer; recordSize: number; keyId: Buffer; payload: Buffer } {
+function parseAes128gcmHeader(body: Buffer): {
+  salt: Buffer;
+  recordSize: number;
+  keyId: Buffer;
+  payload: Buffer;
+} {
   if (body.length < 21) throw new Error('aes128gcm body shorter than its header');
   const idLength = body[20]!;
   return {
@@ -143,7 +164,10 @@ function openRecord(key: Buffer, baseNonce: Buffer, sequence: number, record: Bu
   nonce.writeUInt32BE((nonce.readUInt32BE(8) ^ sequence) >>> 0, 8);
   const decipher = createDecipheriv('aes-128-gcm', key, nonce);
   decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(record.subarray(0, record.length - TAG_BYTES)), decipher.final()]);
+  return Buffer.concat([
+    decipher.update(record.subarray(0, record.length - TAG_BYTES)),
+    decipher.final(),
+  ]);
 }
 
 function ecdhWith(privateKey: Buffer): ECDH {
@@ -175,7 +199,13 @@ function headerParams(value: string): Map<string, string> {
     for (const part of entry.split(';')) {
       const eq = part.indexOf('=');
       if (eq < 0) continue;
-      params.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim().replace(/"/g, ''));
+      params.set(
+        part.slice(0, eq).trim().toLowerCase(),
+        part
+          .slice(eq + 1)
+          .trim()
+          .replace(/"/g, ''),
+      );
     }
   }
   return params;

@@ -17,7 +17,11 @@ export interface ReceivedNotification {
   readonly version: string;
   /** The body, base64url; absent for a push without payload. */
   readonly data?: string;
-  readonly headers?: { readonly encoding: string; readonly encryption?: string; readonly crypto_key?: string };
+  readonly headers?: {
+    readonly encoding: string;
+    readonly encryption?: string;
+    readonly crypto_key?: string;
+  };
   /** The frame as received. */
   readonly frame: PushServerFrame;
 }
@@ -83,7 +87,7 @@ export class UserAgent {
         this.waiters.clear();
       });
     });
-    socket.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : data.toString()));
+    socket.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : rawText(data)));
   }
 
   /** Opens the WebSocket (offering `push-notification`, as Firefox does). */
@@ -95,7 +99,9 @@ export class UserAgent {
       handshakeTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
     return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new UserAgent(socket, options.profile ?? new UserAgentProfile())));
+      socket.once('open', () =>
+        resolve(new UserAgent(socket, options.profile ?? new UserAgentProfile())),
+      );
       socket.once('error', reject);
     });
   }
@@ -111,7 +117,12 @@ export class UserAgent {
 
   /** Sends `hello` (with `uaid` only if given, as Firefox does) and waits for the reply. */
   async hello(uaid?: string, timeoutMs?: number): Promise<PushServerFrame> {
-    this.sendJson({ messageType: 'hello', broadcasts: {}, use_webpush: true, ...(uaid === undefined ? {} : { uaid }) });
+    this.sendJson({
+      messageType: 'hello',
+      broadcasts: {},
+      use_webpush: true,
+      ...(uaid === undefined ? {} : { uaid }),
+    });
     const reply = await this.nextReply('hello', timeoutMs);
     if (typeof reply['uaid'] === 'string') this.uaid = reply['uaid'];
     return reply;
@@ -121,10 +132,18 @@ export class UserAgent {
    * Registers a channel (a fresh one by default) with an optional applicationServerKey
    * (base64url; sent as given), generating the subscription's own keys.
    */
-  async register(channelId: string = randomUUID(), appServerKey?: string, timeoutMs?: number): Promise<Registration> {
+  async register(
+    channelId: string = randomUUID(),
+    appServerKey?: string,
+    timeoutMs?: number,
+  ): Promise<Registration> {
     const keys = generateSubscriptionKeys();
     this.profile.channelKeys.set(channelId, keys);
-    this.sendJson({ messageType: 'register', channelID: channelId, ...(appServerKey === undefined ? {} : { key: appServerKey }) });
+    this.sendJson({
+      messageType: 'register',
+      channelID: channelId,
+      ...(appServerKey === undefined ? {} : { key: appServerKey }),
+    });
     const reply = await this.nextReply('register', timeoutMs);
     const endpoint = typeof reply['pushEndpoint'] === 'string' ? reply['pushEndpoint'] : '';
     return {
@@ -133,7 +152,10 @@ export class UserAgent {
       endpoint,
       subscription: {
         endpoint,
-        keys: { p256dh: keys.publicKey.toString('base64url'), auth: keys.authSecret.toString('base64url') },
+        keys: {
+          p256dh: keys.publicKey.toString('base64url'),
+          auth: keys.authSecret.toString('base64url'),
+        },
       },
     };
   }
@@ -151,7 +173,10 @@ export class UserAgent {
 
   /** Acks one notification (100 = delivered, 101 = decryption failed, 102 = not delivered). */
   ack(notification: Pick<ReceivedNotification, 'channelId' | 'version'>, code = 100): void {
-    this.sendJson({ messageType: 'ack', updates: [{ channelID: notification.channelId, version: notification.version, code }] });
+    this.sendJson({
+      messageType: 'ack',
+      updates: [{ channelID: notification.channelId, version: notification.version, code }],
+    });
   }
 
   nack(notification: Pick<ReceivedNotification, 'version'>, code = 301): void {
@@ -162,7 +187,11 @@ export class UserAgent {
   async nextNotification(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ReceivedNotification> {
     const buffered = this.notifications.shift();
     if (buffered !== undefined) return buffered;
-    await this.waitFor((frame) => frame['messageType'] === 'notification', timeoutMs, 'a notification');
+    await this.waitFor(
+      (frame) => frame['messageType'] === 'notification',
+      timeoutMs,
+      'a notification',
+    );
     const next = this.notifications.shift();
     if (next === undefined) throw new Error('notification vanished');
     return next;
@@ -236,9 +265,17 @@ export class UserAgent {
     }
   }
 
-  private waitFor(accept: (frame: PushServerFrame) => boolean, timeoutMs: number, what: string): Promise<void> {
+  private waitFor(
+    accept: (frame: PushServerFrame) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<void> {
     if (this.closeEvent !== undefined) {
-      return Promise.reject(new Error(`socket closed (${this.closeEvent.code} ${this.closeEvent.reason}) while waiting for ${what}`));
+      return Promise.reject(
+        new Error(
+          `socket closed (${this.closeEvent.code} ${this.closeEvent.reason}) while waiting for ${what}`,
+        ),
+      );
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -250,7 +287,11 @@ export class UserAgent {
         resolve: (frame) => {
           clearTimeout(timer);
           if (frame['closed'] === true) {
-            reject(new Error(`socket closed (${this.closeEvent?.code} ${this.closeEvent?.reason}) while waiting for ${what}`));
+            reject(
+              new Error(
+                `socket closed (${this.closeEvent?.code} ${this.closeEvent?.reason}) while waiting for ${what}`,
+              ),
+            );
           } else {
             resolve();
           }
@@ -259,6 +300,11 @@ export class UserAgent {
       this.waiters.add(waiter);
     });
   }
+}
+
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }
 
 function replyType(frame: PushServerFrame): string {

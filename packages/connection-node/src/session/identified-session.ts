@@ -210,7 +210,11 @@ export class IdentifiedSession {
       const notification = this.ledger?.takeUnacked(version as MessageId);
       if (notification === undefined) continue;
       try {
-        await this.ctx.messageStore.delete(this.uaid, notification.storageKey, notification.messageId);
+        await this.ctx.messageStore.delete(
+          this.uaid,
+          notification.storageKey,
+          notification.messageId,
+        );
       } catch (error) {
         // It stays stored and comes back on the next connection; Firefox drops the repeat.
         this.ctx.log.warn({ err: error, uaid: this.uaid }, 'deleting an acked message failed');

@@ -1,4 +1,12 @@
-import type { Clock, CryptoKeys, Logger, MessageStore, NodeBus, NodeId, RouterStore } from '@herald/core';
+import type {
+  Clock,
+  CryptoKeys,
+  Logger,
+  MessageStore,
+  NodeBus,
+  NodeId,
+  RouterStore,
+} from '@herald/core';
 import type { ConnectionSettings } from '../settings';
 import type { SessionRegistry } from '../registry';
 

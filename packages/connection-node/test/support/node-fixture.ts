@@ -39,7 +39,12 @@ export class ConnectionWorld {
   static async start(): Promise<ConnectionWorld> {
     const dynalite = await startDynalite();
     const log = new MemoryLogger();
-    const options = { endpoint: dynalite.endpoint, routerTable: 'herald_router', messageTable: 'herald_message', log };
+    const options = {
+      endpoint: dynalite.endpoint,
+      routerTable: 'herald_router',
+      messageTable: 'herald_message',
+      log,
+    };
     await createTables(options);
     return new ConnectionWorld(dynalite, createDynamoDbStores(options));
   }
@@ -52,7 +57,10 @@ export class ConnectionWorld {
     return this.stores.messageStore;
   }
 
-  async startNode(nodeId: string, settings: Partial<ConnectionSettings> = {}): Promise<ConnectionNode & { url: string }> {
+  async startNode(
+    nodeId: string,
+    settings: Partial<ConnectionSettings> = {},
+  ): Promise<ConnectionNode & { url: string }> {
     const node = await createConnectionNode({
       nodeId: nodeId as NodeId,
       port: 0,
@@ -78,7 +86,12 @@ export class ConnectionWorld {
   async acceptPush(
     registration: Registration,
     payload: string | undefined,
-    options: { ttlSeconds?: number; topic?: string; contentEncoding?: 'aes128gcm' | 'aesgcm'; publish?: boolean } = {},
+    options: {
+      ttlSeconds?: number;
+      topic?: string;
+      contentEncoding?: 'aes128gcm' | 'aesgcm';
+      publish?: boolean;
+    } = {},
   ): Promise<Notification> {
     const token = registration.endpoint.split('/').pop() ?? '';
     const apiVersion = registration.endpoint.includes('/wpush/v2/') ? 2 : 1;
@@ -86,21 +99,32 @@ export class ConnectionWorld {
     if (opened === undefined) throw new Error('endpoint token does not open');
     const { uaid, channelId } = opened;
     const receivedAtMs = Date.now();
-    const storageKey = storageKeyFor({ channelId, topic: options.topic, receivedAtUs: this.micros.next(receivedAtMs) });
+    const storageKey = storageKeyFor({
+      channelId,
+      topic: options.topic,
+      receivedAtUs: this.micros.next(receivedAtMs),
+    });
     const ttlSeconds = options.ttlSeconds ?? 60;
     let body: { data?: string; headers?: Notification['headers'] } = {};
     if (payload !== undefined) {
       const contentEncoding = options.contentEncoding ?? 'aes128gcm';
-      const details = webpush.generateRequestDetails(registration.subscription, payload, { contentEncoding, TTL: ttlSeconds });
+      const details = webpush.generateRequestDetails(registration.subscription, payload, {
+        contentEncoding,
+        TTL: ttlSeconds,
+      });
       const clean = (v: unknown): string | undefined =>
         typeof v === 'string' ? v.replace(/"/g, '').replace(/=+(?=[,;]|$)/g, '') : undefined;
       const h = details.headers as Record<string, unknown>;
       body = {
-        data: Buffer.from(details.body as Buffer).toString('base64url'),
+        data: Buffer.from(details.body).toString('base64url'),
         headers:
           contentEncoding === 'aes128gcm'
             ? { encoding: 'aes128gcm' }
-            : { encoding: 'aesgcm', encryption: clean(h['Encryption'])!, crypto_key: clean(h['Crypto-Key'])! },
+            : {
+                encoding: 'aesgcm',
+                encryption: clean(h['Encryption'])!,
+                crypto_key: clean(h['Crypto-Key'])!,
+              },
       };
     }
     const notification: Notification = {
@@ -117,7 +141,8 @@ export class ConnectionWorld {
     if (ttlSeconds > 0) await this.messageStore.save(notification);
     if (options.publish !== false) {
       const record = await this.routerStore.get(uaid);
-      if (record !== undefined) await this.bus.publish(record.nodeId, { type: 'deliver', notification, hops: 0 });
+      if (record !== undefined)
+        await this.bus.publish(record.nodeId, { type: 'deliver', notification, hops: 0 });
     }
     return notification;
   }

@@ -32,7 +32,8 @@ export class RecordingTransport implements SessionTransport {
   async next(): Promise<ServerFrame> {
     await this.until(() => this.cursor < this.sent.length || this.closedWith !== undefined);
     const text = this.sent[this.cursor];
-    if (text === undefined) throw new Error(`socket closed (${JSON.stringify(this.closedWith)}) before a frame arrived`);
+    if (text === undefined)
+      throw new Error(`socket closed (${JSON.stringify(this.closedWith)}) before a frame arrived`);
     this.cursor += 1;
     return JSON.parse(text) as ServerFrame;
   }

@@ -85,17 +85,29 @@ export class TestClient {
   }
 
   async hello(uaid?: string): Promise<ServerFrame> {
-    this.send({ messageType: 'hello', use_webpush: true, broadcasts: {}, ...(uaid === undefined ? {} : { uaid }) });
+    this.send({
+      messageType: 'hello',
+      use_webpush: true,
+      broadcasts: {},
+      ...(uaid === undefined ? {} : { uaid }),
+    });
     return this.next();
   }
 
   async register(channelId: string, key?: string): Promise<ServerFrame> {
-    this.send({ messageType: 'register', channelID: channelId, ...(key === undefined ? {} : { key }) });
+    this.send({
+      messageType: 'register',
+      channelID: channelId,
+      ...(key === undefined ? {} : { key }),
+    });
     return this.next();
   }
 
   ack(frame: ServerFrame): void {
-    this.send({ messageType: 'ack', updates: [{ channelID: frame['channelID'], version: frame['version'], code: 100 }] });
+    this.send({
+      messageType: 'ack',
+      updates: [{ channelID: frame['channelID'], version: frame['version'], code: 100 }],
+    });
   }
 }
 
@@ -127,8 +139,16 @@ export class TestNode {
   }
 
   async listen(): Promise<this> {
-    const deps = { nodeId: this.nodeId, registry: this.registry, routerStore: this.world.routerStore, bus: this.world.bus, log: this.world.log };
-    this.subscription = await this.world.bus.listen(this.nodeId, (command) => handleNodeCommand(command, deps));
+    const deps = {
+      nodeId: this.nodeId,
+      registry: this.registry,
+      routerStore: this.world.routerStore,
+      bus: this.world.bus,
+      log: this.world.log,
+    };
+    this.subscription = await this.world.bus.listen(this.nodeId, (command) =>
+      handleNodeCommand(command, deps),
+    );
     return this;
   }
 
@@ -146,7 +166,11 @@ export class TestNode {
     options: { topic?: string; ttlSeconds?: number; data?: string } = {},
   ): Notification {
     const receivedAtMs = this.world.clock.nowMs();
-    const storageKey = storageKeyFor({ channelId, topic: options.topic, receivedAtUs: this.micros.next(receivedAtMs) });
+    const storageKey = storageKeyFor({
+      channelId,
+      topic: options.topic,
+      receivedAtUs: this.micros.next(receivedAtMs),
+    });
     return {
       uaid,
       channelId,
@@ -156,7 +180,9 @@ export class TestNode {
       receivedAtMs,
       urgency: 'normal',
       ...(options.topic === undefined ? {} : { topic: options.topic }),
-      ...(options.data === undefined ? {} : { data: options.data, headers: { encoding: 'aes128gcm' as const } }),
+      ...(options.data === undefined
+        ? {}
+        : { data: options.data, headers: { encoding: 'aes128gcm' as const } }),
     };
   }
 
