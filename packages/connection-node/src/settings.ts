@@ -47,5 +47,10 @@ export function resolveConnectionSettings(
     settings[name] = value;
   }
   if (settings.drainBatchSize < 1) throw new RangeError('drainBatchSize must be at least 1');
+  // uWS aborts the whole process (not a catchable error) on an idle timeout of 1–7 s.
+  if (settings.idleTimeoutSeconds !== 0 && settings.idleTimeoutSeconds < 8) {
+    throw new RangeError('idleTimeoutSeconds must be 0 (off) or at least 8');
+  }
+  if (settings.maxFrameBytes < 1024) throw new RangeError('maxFrameBytes must be at least 1024');
   return settings;
 }

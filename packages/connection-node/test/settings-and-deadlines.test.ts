@@ -1,0 +1,70 @@
+import { DEFAULT_CONNECTION_SETTINGS, resolveConnectionSettings } from '../src';
+import { HelloDeadlines } from '../src/hello-deadlines';
+
+describe('connection settings', () => {
+  it('fills every default the spec names', () => {
+    expect(resolveConnectionSettings()).toEqual({
+      helloTimeoutMs: 10_000,
+      idleTimeoutSeconds: 300,
+      maxFrameBytes: 65_536,
+      messageLimitPerDrain: 150,
+      drainBatchSize: 10,
+      clientPingMinIntervalMs: 45_000,
+    });
+    expect(resolveConnectionSettings({ drainBatchSize: 3 })).toEqual({
+      ...DEFAULT_CONNECTION_SETTINGS,
+      drainBatchSize: 3,
+    });
+  });
+
+  it.each([
+    ['a negative hello timeout', { helloTimeoutMs: -1 }],
+    ['an idle timeout uWS would abort on', { idleTimeoutSeconds: 4 }],
+    ['an empty drain batch', { drainBatchSize: 0 }],
+    ['a non-number', { maxFrameBytes: Number.NaN }],
+  ])('refuses %s', (_what, overrides) => {
+    expect(() => resolveConnectionSettings(overrides)).toThrow(RangeError);
+  });
+});
+
+describe('hello deadlines swept by one timer', () => {
+  class Socket {
+    expired = false;
+    constructor(readonly openedAtMs: number) {}
+    expireHello(): void {
+      this.expired = true;
+    }
+  }
+
+  it('expires sockets whose deadline passed, oldest first, and leaves younger ones queued', () => {
+    let nowMs = 0;
+    const deadlines = new HelloDeadlines<Socket>(100, () => nowMs);
+    try {
+      const sockets = [new Socket(0), new Socket(30), new Socket(60)];
+      sockets.forEach((s) => deadlines.add(s));
+      nowMs = 130;
+      deadlines.sweep();
+      expect(sockets.map((s) => s.expired)).toEqual([true, true, false]);
+      expect(deadlines.pendingCount).toBe(1);
+      nowMs = 160;
+      deadlines.sweep();
+      expect(sockets[2]?.expired).toBe(true);
+      expect(deadlines.pendingCount).toBe(0);
+    } finally {
+      deadlines.stop();
+    }
+  });
+
+  it('sweeps thousands of expired sockets in one pass and keeps exactly the rest', () => {
+    let nowMs = 0;
+    const deadlines = new HelloDeadlines<Socket>(10, () => nowMs);
+    try {
+      for (let i = 0; i < 5000; i += 1) deadlines.add(new Socket(i));
+      nowMs = 4_000;
+      deadlines.sweep();
+      expect(deadlines.pendingCount).toBe(1009);
+    } finally {
+      deadlines.stop();
+    }
+  });
+});
