@@ -143,6 +143,13 @@ describe('the connection node over real sockets (uWS server, ws client, dynalite
     expect(await agent.closed).toEqual({ code: 1011, reason: 'Json' });
   });
 
+  it('drops a socket that sends a frame larger than maxFrameBytes (uWS sends no close frame: 1006)', async () => {
+    const agent = await connect();
+    await agent.hello();
+    agent.sendRaw(JSON.stringify({ messageType: 'nack', version: 'x'.repeat(70_000) }));
+    expect((await agent.closed).code).toBe(1006);
+  });
+
   it('closes 1011 HandshakeTimeout when no hello arrives in time', async () => {
     const agent = await connect();
     const started = Date.now();
