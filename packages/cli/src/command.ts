@@ -63,7 +63,7 @@ export function parseCommandArgs<F extends Flags>(
       command,
     );
   }
-  return { values: parsed.values as FlagValues<F>, positionals: parsed.positionals, help };
+  return { values: parsed.values, positionals: parsed.positionals, help };
 }
 
 /** Parses a flag as a whole number in [min, max], or throws a {@link UsageError}. */

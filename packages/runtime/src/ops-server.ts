@@ -52,10 +52,10 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   let ready = true;
 
   const routes: Record<string, () => Promise<Reply>> = {
-    '/__lbheartbeat__': async () => json(200, {}),
+    '/__lbheartbeat__': () => Promise.resolve(json(200, {})),
     '/__heartbeat__': async () =>
       ready ? heartbeat(options.checks, checkTimeoutMs) : json(503, { status: 'draining' }),
-    '/__version__': async () => json(200, options.version),
+    '/__version__': () => Promise.resolve(json(200, options.version)),
     '/metrics': async () => ({
       status: 200,
       contentType: options.registry.contentType,

@@ -44,10 +44,11 @@ describe('the ops server', () => {
       version: { version: '1.2.3', commit: 'abc123', build: '42' },
       checkTimeoutMs: 200,
       checks: {
-        dynamodb: async () => {
-          if (!databaseUp) throw new Error('connect ECONNREFUSED 127.0.0.1:8000');
-        },
-        nats: async () => undefined,
+        dynamodb: () =>
+          databaseUp
+            ? Promise.resolve()
+            : Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:8000')),
+        nats: () => Promise.resolve(),
       },
     });
   });

@@ -8,8 +8,9 @@ describe('onShutdownSignal', () => {
     let runs = 0;
     const exited = new Promise<number>((resolve) => {
       const dispose = onShutdownSignal(
-        async () => {
+        () => {
           runs += 1;
+          return Promise.resolve();
         },
         {
           deadlineMs: 1000,

@@ -4,16 +4,11 @@ import { connectNatsBus } from '@herald/bus-nats';
 import { createConnectionNode } from '@herald/connection-node';
 import { createEndpointNode } from '@herald/endpoint-node';
 import { createLogger, createRegistry, loadConfig, DEV_CRYPTO_KEYS_FILE } from '@herald/runtime';
-import {
-  createDynamoDbStores,
-  createTables,
-  startEmbeddedDynalite,
-} from '@herald/storage-dynamodb';
 import type { Command } from '../command';
 import { parseCommandArgs } from '../command';
 import { displayHost, printLine } from '../console-output';
-import { DYNAMODB_SETTINGS, environmentHelp } from '../environment-help';
-import { definedDynamoDb } from '../node-dependencies';
+import { environmentHelp } from '../environment-help';
+import { openDevStores } from '../embedded-database';
 import { OwnedResources } from '../owned-resources';
 import { closeOnSignal, startNodeOps } from '../serve-node';
 
@@ -61,25 +56,7 @@ export const devCommand: Command = {
           'generated an endpoint-token key',
         );
       }
-      const database =
-        config.dynamoDb.endpoint !== undefined
-          ? definedDynamoDb(config)
-          : {
-              ...definedDynamoDb(config),
-              endpoint: resources.add(
-                'embedded dynalite',
-                await startEmbeddedDynalite({
-                  path: join(config.dataDir, 'dynamodb'),
-                  host: '127.0.0.1',
-                }),
-                (d) => d.close(),
-              ).endpoint,
-              region: 'us-east-1',
-            };
-      await createTables({ ...database, log });
-      const stores = resources.add('dynamodb', createDynamoDbStores({ ...database, log }), (s) =>
-        s.close(),
-      );
+      const stores = await openDevStores(config, log, resources);
       const bus: NodeBus = resources.add(
         'bus',
         config.natsServers !== undefined

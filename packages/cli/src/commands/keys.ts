@@ -15,11 +15,11 @@ export const keysCommand: Command = {
   name: 'keys generate',
   summary: 'prints a fresh endpoint-token key for HERALD_CRYPTO_KEYS',
   help: HELP,
-  async run(args) {
+  run(args) {
     const { positionals, help } = parseCommandArgs('keys', args, {}, { min: 1, max: 1 });
     if (help) {
       printLine(HELP);
-      return 0;
+      return Promise.resolve(0);
     }
     if (positionals[0] !== 'generate') {
       throw new UsageError(
@@ -29,6 +29,6 @@ export const keysCommand: Command = {
     }
     printNote('A new endpoint-token key for HERALD_CRYPTO_KEYS (keep it secret):');
     printLine(CryptoKeys.generateKey());
-    return 0;
+    return Promise.resolve(0);
   },
 };

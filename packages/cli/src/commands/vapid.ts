@@ -17,7 +17,7 @@ export const vapidCommand: Command = {
   name: 'vapid generate',
   summary: 'prints a VAPID key pair for an application server',
   help: HELP,
-  async run(args) {
+  run(args) {
     const { positionals, values, help } = parseCommandArgs(
       'vapid',
       args,
@@ -26,7 +26,7 @@ export const vapidCommand: Command = {
     );
     if (help) {
       printLine(HELP);
-      return 0;
+      return Promise.resolve(0);
     }
     if (positionals[0] !== 'generate') {
       throw new UsageError(
@@ -41,6 +41,6 @@ export const vapidCommand: Command = {
       printLine(`publicKey:  ${pair.publicKey}`);
       printLine(`privateKey: ${pair.privateKey}`);
     }
-    return 0;
+    return Promise.resolve(0);
   },
 };
