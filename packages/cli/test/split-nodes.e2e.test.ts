@@ -1,0 +1,125 @@
+import {
+  UserAgent,
+  generateVapidKeys,
+  httpRequest,
+  sendPush,
+  startNatsServer,
+  type NatsServerFixture,
+} from '@herald/testkit';
+import { HeraldProcess, freePort } from './herald-process';
+
+const vapid = { subject: 'mailto:e2e@example.com', ...generateVapidKeys() };
+
+/**
+ * The production shape on one machine: `herald local-dynamodb`, `herald tables create`,
+ * two connection nodes and an endpoint node as separate processes talking over a real
+ * nats-server.
+ */
+describe('split nodes over NATS and a standalone DynamoDB-compatible server', () => {
+  let nats: NatsServerFixture;
+  let database: HeraldProcess;
+  const nodes: HeraldProcess[] = [];
+  const agents: UserAgent[] = [];
+  let common: Record<string, string>;
+  let wsUrls: string[];
+  let opsPorts: number[];
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    const dynamoPort = await freePort();
+    database = HeraldProcess.start(['local-dynamodb', '--port', String(dynamoPort)]);
+    await database.waitForLine(/\bready\b/);
+
+    const keys = await HeraldProcess.run(['keys', 'generate']);
+    const httpPort = await freePort();
+    common = {
+      HERALD_CRYPTO_KEYS: keys.stdout.at(-1) ?? '',
+      HERALD_NATS_URL: nats.url,
+      HERALD_DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
+      HERALD_HTTP_PORT: String(httpPort),
+      HERALD_HOST: '127.0.0.1',
+      HERALD_LOG_LEVEL: 'warn',
+    };
+    const created = await HeraldProcess.run(['tables', 'create'], common);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toEqual(['created herald_router', 'created herald_message']);
+
+    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [wsA, wsB, opsA, opsB, opsEndpoint] = ports as [number, number, number, number, number];
+    wsUrls = [`ws://127.0.0.1:${wsA}/`, `ws://127.0.0.1:${wsB}/`];
+    opsPorts = [opsA, opsB, opsEndpoint];
+    nodes.push(
+      HeraldProcess.start(['connection'], {
+        ...common,
+        HERALD_WS_PORT: String(wsA),
+        HERALD_OPS_PORT: String(opsA),
+        HERALD_NODE_ID: 'node-a',
+      }),
+      HeraldProcess.start(['connection'], {
+        ...common,
+        HERALD_WS_PORT: String(wsB),
+        HERALD_OPS_PORT: String(opsB),
+        HERALD_NODE_ID: 'node-b',
+      }),
+      HeraldProcess.start(['endpoint'], { ...common, HERALD_OPS_PORT: String(opsEndpoint) }),
+    );
+    await Promise.all(nodes.map((node) => node.waitForLine(/\bready\b/)));
+  });
+
+  afterEach(async () => {
+    await Promise.all(agents.splice(0).map((agent) => agent.close()));
+  });
+
+  afterAll(async () => {
+    const exits = await Promise.all(nodes.map((node) => node.stop()));
+    await database.stop();
+    await nats.stop();
+    expect(exits.map((exit) => exit.code)).toEqual([0, 0, 0]);
+  });
+
+  async function connect(node: 0 | 1, uaid?: string): Promise<UserAgent> {
+    const agent = await UserAgent.connect(wsUrls[node]!);
+    agents.push(agent);
+    await agent.hello(uaid);
+    return agent;
+  }
+
+  it('reports itself idempotent on a second `tables create`', async () => {
+    const again = await HeraldProcess.run(['tables', 'create'], common);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toEqual(['existing herald_router', 'existing herald_message']);
+  });
+
+  it('answers every node heartbeat with DynamoDB and NATS ok', async () => {
+    for (const port of opsPorts) {
+      const reply = await httpRequest(`http://127.0.0.1:${port}/__heartbeat__`, { method: 'GET' });
+      expect(reply.status).toBe(200);
+      expect(reply.json()).toEqual({ status: 'ok', checks: { dynamodb: 'ok', nats: 'ok' } });
+    }
+  });
+
+  it('routes a push from the endpoint node to the connection node holding the user agent', async () => {
+    const agent = await connect(0);
+    const registration = await agent.register(undefined, vapid.publicKey);
+    expect(
+      (await sendPush(registration.subscription, 'over nats', { vapid, ttl: 60 })).status,
+    ).toBe(201);
+    const notification = await agent.nextNotification();
+    expect(agent.decrypt(notification).toString()).toBe('over nats');
+    agent.ack(notification);
+  });
+
+  it('follows a user agent that reconnects to the other node, closing its old socket', async () => {
+    const first = await connect(0);
+    const registration = await first.register();
+    const second = await connect(1, first.uaid);
+    await first.closed;
+
+    expect(
+      (await sendPush(registration.subscription, 'on node b', { vapid, ttl: 60 })).status,
+    ).toBe(201);
+    const notification = await second.nextNotification();
+    expect(first.decrypt(notification).toString()).toBe('on node b');
+    second.ack(notification);
+  });
+});
