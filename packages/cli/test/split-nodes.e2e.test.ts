@@ -45,7 +45,7 @@ describe('split nodes over NATS and a standalone DynamoDB-compatible server', ()
     expect(created.stdout).toEqual(['created herald_router', 'created herald_message']);
 
     const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const [wsA, wsB, opsA, opsB, opsEndpoint] = ports as [number, number, number, number, number];
+    const [wsA, wsB, opsA, opsB, opsEndpoint] = ports;
     wsUrls = [`ws://127.0.0.1:${wsA}/`, `ws://127.0.0.1:${wsB}/`];
     opsPorts = [opsA, opsB, opsEndpoint];
     nodes.push(
