@@ -304,6 +304,8 @@ export class UserAgent {
 
 function rawText(data: WebSocket.RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  // Two calls, not one: no single Buffer.from overload takes `Buffer | ArrayBuffer`.
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
   return Buffer.from(data).toString('utf8');
 }
 
