@@ -13,3 +13,4 @@ export * from './in-process-bus';
 export * from './memory-stores';
 export * from './vapid';
 export * from './push-headers';
+export * from './memory-broadcast-store';

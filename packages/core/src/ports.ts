@@ -1,4 +1,12 @@
-import type { ChannelId, MessageId, NodeId, Notification, RouterRecord, Uaid } from './model';
+import type {
+  Broadcasts,
+  ChannelId,
+  MessageId,
+  NodeId,
+  Notification,
+  RouterRecord,
+  Uaid,
+} from './model';
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- named in TSDoc links
 import type { BusUnavailableError, StorageUnavailableError } from './errors';
 import type { NodeCommand } from './bus-command';
@@ -137,3 +145,14 @@ export interface Logger {
   child(bindings: object): Logger;
 }
 
+
+/**
+ * Broadcast (megaphone) versions: id → opaque version string, shared by every node.
+ * Failures reject with {@link StorageUnavailableError}.
+ */
+export interface BroadcastStore {
+  /** Every broadcast id and its current version. */
+  list(): Promise<Broadcasts>;
+  /** Sets one id's version (creating the id). Idempotent. */
+  set(broadcastId: string, version: string): Promise<void>;
+}
