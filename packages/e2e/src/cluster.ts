@@ -1,0 +1,206 @@
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { CryptoKeys } from '@herald/core';
+import {
+  startDynamoDbLocal,
+  startNatsServer,
+  type DynamoDbServerFixture,
+  type NatsServerFixture,
+} from '@herald/testkit';
+import { HeraldNodeProcess, heraldBinary } from './herald-node-process';
+
+const HOST = '127.0.0.1';
+
+export interface ClusterOptions {
+  readonly connectionNodes: number;
+  readonly endpointNodes: number;
+  /** Node log level; `warn` keeps a 1,000-push run's output small. */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * `HERALD_SHUTDOWN_TIMEOUT_MS`. A connection node spreads its socket closes over half
+   * of it, so a short value keeps SIGTERM tests quick.
+   */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/** A connection node of the cluster. */
+export interface ClusterConnectionNode {
+  /** `HERALD_NODE_ID`, the node's address on the bus and in the router table. */
+  readonly nodeId: string;
+  /** Where user agents connect: `ws://127.0.0.1:<port>/`. */
+  readonly wsUrl: string;
+  readonly opsUrl: string;
+  readonly process: HeraldNodeProcess;
+}
+
+/** An endpoint node of the cluster. */
+export interface ClusterEndpointNode {
+  /** Where this node listens; pushes sent here carry the shared public origin's VAPID `aud`. */
+  readonly origin: string;
+  readonly opsUrl: string;
+  readonly process: HeraldNodeProcess;
+}
+
+/**
+ * The split deployment on one machine, as real processes: a nats-server, DynamoDB Local
+ * (tables made by `herald tables create`), N `herald connection` and M `herald endpoint`
+ * nodes, all ports chosen up front so any node (or NATS) can be stopped and started
+ * again at the same address. The endpoint nodes stand behind one public origin, as they
+ * would behind a load balancer: every `pushEndpoint` names the first endpoint node,
+ * and {@link endpointVia} re-addresses a push to any of them.
+ *
+ * `stop()` in `afterAll` ends everything (SIGTERM, then SIGKILL after a deadline).
+ */
+export class HeraldCluster {
+  private constructor(
+    readonly nats: NatsServerFixture,
+    readonly dynamoDb: DynamoDbServerFixture,
+    /** `HERALD_PUBLIC_URL`: the only VAPID audience the endpoints accept. */
+    readonly publicOrigin: string,
+    readonly connectionNodes: readonly ClusterConnectionNode[],
+    readonly endpointNodes: readonly ClusterEndpointNode[],
+  ) {}
+
+  static async start(options: ClusterOptions): Promise<HeraldCluster> {
+    const started: { stop(): Promise<unknown> }[] = [];
+    try {
+      const [nats, dynamoDb] = await Promise.all([
+        startNatsServer().then((s) => (started.push(s), s)),
+        startDynamoDbLocal().then((s) => (started.push(s), s)),
+      ]);
+      const portCount = 2 * (options.connectionNodes + options.endpointNodes);
+      const ports = await distinctFreePorts(portCount);
+      const nextPort = (): number => ports.shift()!;
+      const endpointPorts = Array.from({ length: options.endpointNodes }, nextPort);
+      const publicOrigin = `http://${HOST}:${endpointPorts[0] ?? nextPort()}`;
+      const common: Record<string, string> = {
+        HERALD_CRYPTO_KEYS: CryptoKeys.generateKey(),
+        HERALD_NATS_URL: nats.url,
+        HERALD_DYNAMODB_ENDPOINT: dynamoDb.endpoint,
+        HERALD_PUBLIC_URL: publicOrigin,
+        HERALD_HOST: HOST,
+        HERALD_LOG_LEVEL: options.logLevel ?? 'warn',
+        HERALD_SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs ?? 2_000),
+        HERALD_DEPENDENCY_TIMEOUT_MS: '10000',
+      };
+      await createTables(common);
+
+      const connectionNodes = Array.from({ length: options.connectionNodes }, (_, i) => {
+        const wsPort = nextPort();
+        const opsPort = nextPort();
+        const nodeId = `connection-${letter(i)}`;
+        const env = {
+          ...common,
+          HERALD_WS_PORT: String(wsPort),
+          HERALD_OPS_PORT: String(opsPort),
+          HERALD_NODE_ID: nodeId,
+        };
+        return {
+          nodeId,
+          wsUrl: `ws://${HOST}:${wsPort}/`,
+          opsUrl: `http://${HOST}:${opsPort}`,
+          process: new HeraldNodeProcess(nodeId, ['connection'], env),
+        };
+      });
+      const endpointNodes = endpointPorts.map((httpPort, i) => {
+        const opsPort = nextPort();
+        const env = { ...common, HERALD_HTTP_PORT: String(httpPort), HERALD_OPS_PORT: String(opsPort) };
+        return {
+          origin: `http://${HOST}:${httpPort}`,
+          opsUrl: `http://${HOST}:${opsPort}`,
+          process: new HeraldNodeProcess(`endpoint-${letter(i)}`, ['endpoint'], env),
+        };
+      });
+      const cluster = new HeraldCluster(nats, dynamoDb, publicOrigin, connectionNodes, endpointNodes);
+      started.push(cluster);
+      await Promise.all(cluster.nodes().map((node) => node.start()));
+      return cluster;
+    } catch (error) {
+      await Promise.allSettled(started.reverse().map((s) => s.stop()));
+      throw error;
+    }
+  }
+
+  /** Every node process, connection nodes first. */
+  nodes(): HeraldNodeProcess[] {
+    return [
+      ...this.connectionNodes.map((n) => n.process),
+      ...this.endpointNodes.map((n) => n.process),
+    ];
+  }
+
+  connection(index: number): ClusterConnectionNode {
+    const node = this.connectionNodes[index];
+    if (node === undefined) throw new Error(`no connection node ${index}`);
+    return node;
+  }
+
+  endpoint(index: number): ClusterEndpointNode {
+    const node = this.endpointNodes[index];
+    if (node === undefined) throw new Error(`no endpoint node ${index}`);
+    return node;
+  }
+
+  /** The same push endpoint URL, addressed to endpoint node `index` instead of the public origin. */
+  endpointVia(pushEndpoint: string, index: number): string {
+    const url = new URL(pushEndpoint);
+    if (url.origin !== this.publicOrigin) {
+      throw new Error(`${pushEndpoint} is not under ${this.publicOrigin}`);
+    }
+    return `${this.endpoint(index).origin}${url.pathname}`;
+  }
+
+  /** What every node printed, headed by its name: for a failing test's message. */
+  logs(): string {
+    return this.nodes()
+      .map((node) => `===== ${node.name}\n${node.output()}`)
+      .join('\n');
+  }
+
+  /** Stops every node (in parallel), then DynamoDB Local and NATS. Idempotent. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.nodes().map((node) => node.stop()));
+    await Promise.allSettled([this.dynamoDb.stop(), this.nats.stop()]);
+  }
+}
+
+function letter(index: number): string {
+  return String.fromCharCode('a'.charCodeAt(0) + index);
+}
+
+/** `herald tables create` against the cluster's DynamoDB; throws with its output on failure. */
+async function createTables(env: Readonly<Record<string, string>>): Promise<void> {
+  const child = spawn(process.execPath, [heraldBinary(), 'tables', 'create'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`herald tables create exited ${code}:\n${output}`);
+}
+
+/**
+ * `count` different ports free right now. All probes are held open together so the OS
+ * cannot hand out one port twice; another process may still take one before a node binds.
+ */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, HOST, () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}

@@ -1,0 +1,5 @@
+export * from './herald-node-process';
+export * from './cluster';
+export * from './cluster-sender';
+export * from './cluster-storage';
+export * from './agent-pool';
