@@ -7,6 +7,7 @@ import type {
   NodeId,
   RouterStore,
 } from '@herald/core';
+import { InFlightWork } from './in-flight-work';
 import { handleNodeCommand } from './node-inbox';
 import { SessionRegistry } from './registry';
 import { ConnectionClock } from './session/session-context';
@@ -41,7 +42,8 @@ export interface ConnectionNode {
    * Stops accepting, closes every socket with 1001 (Firefox reconnects, to another node
    * behind the load balancer), then closes the bus subscription. With `drainMs`, sockets
    * are closed in ten slices spread over that time so the clients do not all reconnect
-   * at once. Idempotent.
+   * at once. Resolves only after every in-flight storage call and publish of every
+   * session has settled, so the stores and the bus can be closed right after. Idempotent.
    */
   close(options?: { drainMs?: number }): Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function createConnectionNode(
   const settings = resolveConnectionSettings(options.settings);
   const log = options.log.child({ component: 'connection-node', nodeId: options.nodeId });
   const registry = new SessionRegistry();
+  const inFlight = new InFlightWork();
   const ctx: SessionContext = {
     nodeId: options.nodeId,
     publicOrigin: options.publicOrigin,
@@ -65,6 +68,7 @@ export async function createConnectionNode(
     settings,
     registry,
     connectionClock: new ConnectionClock(options.clock),
+    inFlight,
   };
   const inboxDeps = {
     nodeId: ctx.nodeId,
@@ -72,6 +76,7 @@ export async function createConnectionNode(
     routerStore: ctx.routerStore,
     bus: ctx.bus,
     log,
+    inFlight,
   };
   const subscription = await options.bus.listen(options.nodeId, (command) =>
     handleNodeCommand(command, inboxDeps),
@@ -102,8 +107,11 @@ export async function createConnectionNode(
       if (slice > 0) await new Promise((resolve) => setTimeout(resolve, drainMs / slices));
       ws.closeSockets('shutdown', slice === slices - 1 ? undefined : perSlice);
     }
-    ws.close();
     await subscription.close();
+    // Closed sessions may still be awaiting storage (a drain fetch, an ack's delete); the
+    // caller closes the stores next, so nothing may touch them after this resolves.
+    await inFlight.settled();
+    ws.close();
     log.info({}, 'connection node closed');
   };
 

@@ -11,3 +11,4 @@ export type { SessionContext } from './session/session-context';
 export { ConnectionClock } from './session/session-context';
 export { SessionRegistry } from './registry';
 export { handleNodeCommand } from './node-inbox';
+export { InFlightWork } from './in-flight-work';

@@ -1,4 +1,5 @@
 import type { Logger, NodeBus, NodeCommand, NodeId, RouterStore } from '@herald/core';
+import type { InFlightWork } from './in-flight-work';
 import type { SessionRegistry } from './registry';
 
 export interface NodeInboxDeps {
@@ -7,6 +8,8 @@ export interface NodeInboxDeps {
   readonly routerStore: RouterStore;
   readonly bus: NodeBus;
   readonly log: Logger;
+  /** The forward below is tracked so that `close()` waits for its router read. */
+  readonly inFlight: InFlightWork;
 }
 
 /**
@@ -18,7 +21,7 @@ export function handleNodeCommand(command: NodeCommand, deps: NodeInboxDeps): vo
     case 'deliver': {
       const session = deps.registry.get(command.notification.uaid);
       if (session !== undefined) session.deliver(command.notification);
-      else if (command.hops === 0) void forwardToOwner(command, deps);
+      else if (command.hops === 0) deps.inFlight.track(forwardToOwner(command, deps));
       // Otherwise it is stored (or TTL 0, "now or never") and waits for the next hello.
       return;
     }

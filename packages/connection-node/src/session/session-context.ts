@@ -8,6 +8,7 @@ import type {
   RouterStore,
 } from '@herald/core';
 import type { ConnectionSettings } from '../settings';
+import type { InFlightWork } from '../in-flight-work';
 import type { SessionRegistry } from '../registry';
 
 /**
@@ -27,6 +28,8 @@ export interface SessionContext {
   readonly settings: ConnectionSettings;
   readonly registry: SessionRegistry;
   readonly connectionClock: ConnectionClock;
+  /** Every session task and publish is tracked here, so `close()` can wait for it. */
+  readonly inFlight: InFlightWork;
 }
 
 /**

@@ -117,9 +117,11 @@ export class Session {
 
   /** Publishes a bus command; failures are logged, never fatal (storage is the truth). */
   publish(nodeId: NodeId, command: NodeCommand): void {
-    this.ctx.bus.publish(nodeId, command).catch((error: unknown) => {
-      this.ctx.log.warn({ err: error, command: command.type, nodeId }, 'bus publish failed');
-    });
+    this.ctx.inFlight.track(
+      this.ctx.bus.publish(nodeId, command).catch((error: unknown) => {
+        this.ctx.log.warn({ err: error, command: command.type, nodeId }, 'bus publish failed');
+      }),
+    );
   }
 
   get isClosed(): boolean {
@@ -139,7 +141,7 @@ export class Session {
       (this.backlog ??= []).push(task);
       return;
     }
-    void this.runFrom(task);
+    this.ctx.inFlight.track(this.runFrom(task));
   }
 
   private async runFrom(first: SessionTask): Promise<void> {

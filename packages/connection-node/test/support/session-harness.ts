@@ -23,6 +23,7 @@ import {
   DEFAULT_CONNECTION_SETTINGS,
   Session,
   SessionRegistry,
+  InFlightWork,
   handleNodeCommand,
 } from '../../src';
 import type { ConnectionSettings, SessionContext } from '../../src';
@@ -114,6 +115,7 @@ export class TestClient {
 /** One connection node's session layer, without sockets. */
 export class TestNode {
   readonly registry = new SessionRegistry();
+  readonly inFlight = new InFlightWork();
   readonly ctx: SessionContext;
   private subscription: BusSubscription | undefined;
   private readonly micros = new MonotonicMicros();
@@ -135,6 +137,7 @@ export class TestNode {
       settings: { ...DEFAULT_CONNECTION_SETTINGS, ...settings },
       registry: this.registry,
       connectionClock: new ConnectionClock(world.clock),
+      inFlight: this.inFlight,
     };
   }
 
@@ -145,6 +148,7 @@ export class TestNode {
       routerStore: this.world.routerStore,
       bus: this.world.bus,
       log: this.world.log,
+      inFlight: this.inFlight,
     };
     this.subscription = await this.world.bus.listen(this.nodeId, (command) =>
       handleNodeCommand(command, deps),
