@@ -55,6 +55,8 @@ export class HeraldCluster {
   private constructor(
     readonly nats: NatsServerFixture,
     readonly dynamoDb: DynamoDbServerFixture,
+    /** `HERALD_CRYPTO_KEYS` of every node: lets a test open message ids it was given. */
+    readonly cryptoKeys: CryptoKeys,
     /** `HERALD_PUBLIC_URL`: the only VAPID audience the endpoints accept. */
     readonly publicOrigin: string,
     readonly connectionNodes: readonly ClusterConnectionNode[],
@@ -73,8 +75,9 @@ export class HeraldCluster {
       const nextPort = (): number => ports.shift()!;
       const endpointPorts = Array.from({ length: options.endpointNodes }, nextPort);
       const publicOrigin = `http://${HOST}:${endpointPorts[0] ?? nextPort()}`;
+      const cryptoKey = CryptoKeys.generateKey();
       const common: Record<string, string> = {
-        HERALD_CRYPTO_KEYS: CryptoKeys.generateKey(),
+        HERALD_CRYPTO_KEYS: cryptoKey,
         HERALD_NATS_URL: nats.url,
         HERALD_DYNAMODB_ENDPOINT: dynamoDb.endpoint,
         HERALD_PUBLIC_URL: publicOrigin,
@@ -111,7 +114,14 @@ export class HeraldCluster {
           process: new HeraldNodeProcess(`endpoint-${letter(i)}`, ['endpoint'], env),
         };
       });
-      const cluster = new HeraldCluster(nats, dynamoDb, publicOrigin, connectionNodes, endpointNodes);
+      const cluster = new HeraldCluster(
+        nats,
+        dynamoDb,
+        CryptoKeys.parse(cryptoKey),
+        publicOrigin,
+        connectionNodes,
+        endpointNodes,
+      );
       started.push(cluster);
       await Promise.all(cluster.nodes().map((node) => node.start()));
       return cluster;

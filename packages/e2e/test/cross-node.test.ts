@@ -1,4 +1,5 @@
 import { eventually, httpRequest, type ReceivedNotification, type UserAgent } from '@herald/testkit';
+import { openMessageId } from '@herald/core';
 import { AgentPool, ClusterSender, ClusterStorage, HeraldCluster } from '../src';
 
 /** Firefox stops reconnecting only after 4774 (push-protocol.md §2.9). */
@@ -139,6 +140,27 @@ describe('a user agent moving between connection nodes', () => {
     });
   });
 
+  it('keeps every push of a burst to one subscription that both endpoint nodes accepted at the same time', async () => {
+    const onA = await pool.open(A);
+    const subscription = await subscribe(onA);
+    await onA.close();
+
+    const payloads = Array.from({ length: 60 }, (_, i) => `burst ${i}`);
+    const replies = await Promise.all(
+      payloads.map((payload, i) => sender.send(subscription, payload, { via: i % 2 })),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual(payloads.map(() => 201));
+    // Each 201 promised a durable row of its own: no two may share a storage key.
+    const storageKeys = replies.map((reply) => storageKeyOf(String(reply.headers.location)));
+    expect(duplicatesIn(storageKeys)).toEqual([]);
+    expect(await storage.storedCount(onA.uaid!)).toBe(payloads.length);
+
+    const onB = await pool.open(B, onA);
+    const received = new Set<string>();
+    while (received.size < payloads.length) received.add(await receiveAndAck(onB));
+    expect([...received].sort()).toEqual([...payloads].sort());
+  });
+
   it('closes every socket with a reconnectable code when node A shuts down cleanly, and the user agent gets its messages on node B', async () => {
     const onA = await pool.open(A);
     const subscription = await subscribe(onA);
@@ -189,6 +211,14 @@ describe('a user agent moving between connection nodes', () => {
     expect((await receive(onA, 15_000)).text).toBe('during the outage');
   });
 
+  /** The storage key sealed in a `Location: …/m/{message-id}`. */
+  function storageKeyOf(location: string): string {
+    const messageId = location.slice(location.lastIndexOf('/') + 1);
+    const opened = openMessageId(cluster.cryptoKeys, messageId);
+    if (opened === undefined) throw new Error(`${location} holds no message id`);
+    return opened.storageKey;
+  }
+
   /** Every node's heartbeat reports NATS ok again (nodes redial every ~2 s). */
   async function waitForNatsEverywhere(): Promise<void> {
     const opsUrls = [...cluster.connectionNodes, ...cluster.endpointNodes].map((n) => n.opsUrl);
@@ -204,6 +234,10 @@ describe('a user agent moving between connection nodes', () => {
     );
   }
 });
+
+function duplicatesIn(values: readonly string[]): string[] {
+  return values.filter((value, i) => values.indexOf(value) !== i);
+}
 
 type Subscription = Parameters<ClusterSender['send']>[0];
 
