@@ -1,0 +1,91 @@
+/**
+ * Builds the endpoint's express app from its ports, without listening: what
+ * `createEndpointNode` serves, and what in-process HTTP tests mount on an ephemeral port.
+ */
+import express, { type Express } from 'express';
+import {
+  VapidVerifier,
+  originOf,
+  type Clock,
+  type CryptoKeys,
+  type Logger,
+  type MessageStore,
+  type MonotonicMicros,
+  type NodeBus,
+  type RouterStore,
+} from '@herald/core';
+import { processMicros } from './accept-push';
+import { cors } from './cors';
+import { endpointRoutes, errorAnswer, unknownRoute } from './routes';
+
+/** Tunables of the push path. Defaults follow autoendpoint's code (push-protocol.md §9). */
+export interface EndpointSettings {
+  /** Largest accepted raw body; larger is 413/104. */
+  readonly maxBodyBytes: number;
+  /** TTLs above this are clamped to it (30 days). */
+  readonly maxTtlSeconds: number;
+  /** Verified VAPID tokens remembered until their `exp`. */
+  readonly vapidCacheSize: number;
+}
+
+export const DEFAULT_ENDPOINT_SETTINGS: EndpointSettings = {
+  maxBodyBytes: 5630,
+  maxTtlSeconds: 2_592_000,
+  vapidCacheSize: 10_000,
+};
+
+export interface EndpointAppDeps {
+  /**
+   * The origin application servers use (`HERALD_PUBLIC_URL`). Builds `Location` and is
+   * the only accepted VAPID `aud`; any path or trailing slash is dropped.
+   */
+  readonly publicOrigin: string;
+  readonly keys: CryptoKeys;
+  readonly routerStore: RouterStore;
+  readonly messageStore: MessageStore;
+  readonly bus: NodeBus;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly settings?: Partial<EndpointSettings>;
+  /** Storage-key clock; defaults to the process-wide one. Tests may inject their own. */
+  readonly micros?: MonotonicMicros;
+}
+
+/** The express app serving the push API. Throws if `publicOrigin` is not an http(s) URL. */
+export function createEndpointApp(deps: EndpointAppDeps): Express {
+  const settings: EndpointSettings = { ...DEFAULT_ENDPOINT_SETTINGS, ...deps.settings };
+  const publicOrigin = originOf(deps.publicOrigin);
+  const vapid = new VapidVerifier({
+    audience: publicOrigin,
+    clock: deps.clock,
+    cacheSize: settings.vapidCacheSize,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Answers are empty or small JSON errors; hashing them for ETags buys nothing.
+  app.disable('etag');
+
+  app.use(cors);
+  app.use(
+    endpointRoutes({
+      accept: {
+        publicOrigin,
+        keys: deps.keys,
+        vapid,
+        routerStore: deps.routerStore,
+        messageStore: deps.messageStore,
+        bus: deps.bus,
+        clock: deps.clock,
+        log: deps.log,
+        maxBodyBytes: settings.maxBodyBytes,
+        maxTtlSeconds: settings.maxTtlSeconds,
+        micros: deps.micros ?? processMicros,
+      },
+      cancel: { keys: deps.keys, messageStore: deps.messageStore, log: deps.log },
+    }),
+  );
+  app.use(unknownRoute);
+  app.use(errorAnswer(deps.log));
+  return app;
+}

@@ -1,0 +1,82 @@
+/**
+ * The endpoint node's composition root: the express app on a listening HTTP server,
+ * with a shutdown that stops taking connections and lets in-flight pushes finish
+ * (a push half-way through `save` must still get its 201 or 503).
+ */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { createEndpointApp, type EndpointAppDeps } from './create-endpoint-app';
+
+export interface EndpointNodeOptions extends EndpointAppDeps {
+  /** 0 picks a free port; read the chosen one from `EndpointNode.port`. */
+  readonly port: number;
+  /** Default: all interfaces. */
+  readonly host?: string;
+}
+
+export interface EndpointNode {
+  /** The port actually listened on. */
+  readonly port: number;
+  readonly app: Express;
+  /**
+   * Stops accepting connections, closes idle keep-alive connections, and resolves once
+   * every in-flight request has been answered, or after `timeoutMs` (default 10 s), when
+   * the remaining connections are cut. Idempotent.
+   */
+  close(o?: { timeoutMs?: number }): Promise<void>;
+}
+
+const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+
+/** Builds the app and listens. Rejects if the port cannot be bound. */
+export async function createEndpointNode(o: EndpointNodeOptions): Promise<EndpointNode> {
+  const app = createEndpointApp(o);
+  const server = createServer(app);
+  let closing: Promise<void> | undefined;
+
+  // During shutdown a keep-alive connection must not wait for its next request: answer
+  // with `Connection: close`, and drop each connection as soon as it goes idle (it does
+  // so just after its response's 'finish', hence the setImmediate).
+  server.on('request', (_req, res: ServerResponse) => {
+    if (closing !== undefined) res.setHeader('Connection', 'close');
+    res.once('finish', () => {
+      if (closing !== undefined) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+
+  await listen(server, o.port, o.host);
+  const port = (server.address() as AddressInfo).port;
+  o.log.info({ port }, 'endpoint node listening');
+
+  return {
+    port,
+    app,
+    close(opts = {}) {
+      closing ??= shutDown(server, opts.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+async function shutDown(server: Server, timeoutMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(deadline);
+  }
+}
