@@ -7,6 +7,8 @@ import type {
   NodeId,
   RouterStore,
 } from '@herald/core';
+import type { Registry } from 'prom-client';
+import { createConnectionMetrics } from './connection-metrics';
 import { InFlightWork } from './in-flight-work';
 import { handleNodeCommand } from './node-inbox';
 import { SessionRegistry } from './registry';
@@ -16,6 +18,7 @@ import { Session } from './session/session';
 import { resolveConnectionSettings } from './settings';
 import type { ConnectionSettings } from './settings';
 import { startWsTransport } from './ws-transport';
+import type { WsTransport } from './ws-transport';
 
 export interface ConnectionNodeOptions {
   readonly nodeId: NodeId;
@@ -30,6 +33,8 @@ export interface ConnectionNodeOptions {
   readonly clock: Clock;
   readonly log: Logger;
   readonly settings?: Partial<ConnectionSettings>;
+  /** Where the node's metrics are declared (connection-metrics.ts); absent → none. */
+  readonly registry?: Registry;
 }
 
 /** A running connection node. */
@@ -56,6 +61,11 @@ export async function createConnectionNode(
   const log = options.log.child({ component: 'connection-node', nodeId: options.nodeId });
   const registry = new SessionRegistry();
   const inFlight = new InFlightWork();
+  let transport: WsTransport | undefined;
+  const metrics = createConnectionMetrics(
+    options.registry,
+    () => transport?.connectionCount() ?? 0,
+  );
   const ctx: SessionContext = {
     nodeId: options.nodeId,
     publicOrigin: options.publicOrigin,
@@ -69,6 +79,7 @@ export async function createConnectionNode(
     registry,
     connectionClock: new ConnectionClock(options.clock),
     inFlight,
+    metrics,
   };
   const inboxDeps = {
     nodeId: ctx.nodeId,
@@ -77,12 +88,12 @@ export async function createConnectionNode(
     bus: ctx.bus,
     log,
     inFlight,
+    metrics,
   };
   const subscription = await options.bus.listen(options.nodeId, (command) =>
     handleNodeCommand(command, inboxDeps),
   );
 
-  let transport;
   try {
     transport = await startWsTransport({
       port: options.port,

@@ -12,3 +12,5 @@ export { ConnectionClock } from './session/session-context';
 export { SessionRegistry } from './registry';
 export { handleNodeCommand } from './node-inbox';
 export { InFlightWork } from './in-flight-work';
+export { NO_METRICS, createConnectionMetrics } from './connection-metrics';
+export type { ConnectionMetrics, DeliverySource, HelloMetricOutcome } from './connection-metrics';

@@ -1,4 +1,5 @@
 import type { Logger, NodeBus, NodeCommand, NodeId, RouterStore } from '@herald/core';
+import type { ConnectionMetrics } from './connection-metrics';
 import type { InFlightWork } from './in-flight-work';
 import type { SessionRegistry } from './registry';
 
@@ -10,6 +11,7 @@ export interface NodeInboxDeps {
   readonly log: Logger;
   /** The forward below is tracked so that `close()` waits for its router read. */
   readonly inFlight: InFlightWork;
+  readonly metrics: ConnectionMetrics;
 }
 
 /**
@@ -17,6 +19,7 @@ export interface NodeInboxDeps {
  * a command is an optimisation over storage, so a failure is logged and dropped.
  */
 export function handleNodeCommand(command: NodeCommand, deps: NodeInboxDeps): void {
+  deps.metrics.busCommandReceived(command.type);
   switch (command.type) {
     case 'deliver': {
       const session = deps.registry.get(command.notification.uaid);

@@ -8,6 +8,12 @@ import type { MessageId, Notification } from '@herald/core';
  */
 export const SENT_VERSIONS_LIMIT = 1024;
 
+/** A tracked message and when it was sent (ms, the node's clock). */
+export interface UnackedMessage {
+  readonly notification: Notification;
+  readonly sentAtMs: number;
+}
+
 /**
  * What one connection has sent and still owes an ack for. Allocated on the first send,
  * so an idle socket pays nothing for it.
@@ -15,8 +21,12 @@ export const SENT_VERSIONS_LIMIT = 1024;
 export class DeliveryLedger {
   /** Versions sent on this connection, oldest first (a Set iterates in insertion order). */
   private readonly sent = new Set<MessageId>();
-  /** Sent and not yet acked, by version; only stored messages (TTL > 0) are tracked. */
-  private readonly unacked = new Map<MessageId, Notification>();
+  /**
+   * Sent and not yet acked, by version; only stored messages (TTL > 0) are tracked. The
+   * send time feeds the ack-latency metric; it lives here, not on the session, so an idle
+   * socket carries no timestamp.
+   */
+  private readonly unacked = new Map<MessageId, UnackedMessage>();
   /** Versions of the current storage batch still waiting for their ack. */
   private batch: Set<MessageId> | undefined;
 
@@ -29,20 +39,22 @@ export class DeliveryLedger {
   }
 
   /** Records a frame as sent; a stored message is tracked until it is acked. */
-  recordSent(notification: Notification): void {
+  recordSent(notification: Notification, sentAtMs: number): void {
     this.sent.add(notification.messageId);
     if (this.sent.size > SENT_VERSIONS_LIMIT) {
       const oldest = this.sent.values().next();
       if (oldest.done !== true) this.sent.delete(oldest.value);
     }
-    if (notification.ttlSeconds > 0) this.unacked.set(notification.messageId, notification);
+    if (notification.ttlSeconds > 0) {
+      this.unacked.set(notification.messageId, { notification, sentAtMs });
+    }
   }
 
   /** Removes and returns the unacked message with this version; undefined if unknown. */
-  takeUnacked(messageId: MessageId): Notification | undefined {
-    const notification = this.unacked.get(messageId);
-    if (notification !== undefined) this.unacked.delete(messageId);
-    return notification;
+  takeUnacked(messageId: MessageId): UnackedMessage | undefined {
+    const unacked = this.unacked.get(messageId);
+    if (unacked !== undefined) this.unacked.delete(messageId);
+    return unacked;
   }
 
   get unackedCount(): number {

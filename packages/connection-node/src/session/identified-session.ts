@@ -9,7 +9,15 @@ import {
   registerReply,
   unregisterReply,
 } from '@herald/core';
-import type { ChannelId, ClientFrame, MessageId, Notification, Uaid } from '@herald/core';
+import type {
+  AckUpdate,
+  ChannelId,
+  ClientFrame,
+  MessageId,
+  Notification,
+  Uaid,
+} from '@herald/core';
+import type { DeliverySource } from '../connection-metrics';
 import { DeliveryLedger } from './delivery-ledger';
 import type { Session } from './session';
 import type { SessionContext } from './session-context';
@@ -69,14 +77,17 @@ export class IdentifiedSession {
   /** A live push for this uaid. */
   deliver(notification: Notification): void {
     const stored = notification.ttlSeconds > 0;
-    if (stored && isExpired(notification, this.ctx.clock.nowMs())) return;
+    if (stored && isExpired(notification, this.ctx.clock.nowMs())) {
+      this.ctx.metrics.expired();
+      return;
+    }
     if (this.ledger?.wasSent(notification.messageId) === true) return;
     if (stored && this.draining) {
       // Sending now could overtake older stored messages; the drain will fetch it.
       this.recheck = true;
       return;
     }
-    this.sendNotification(notification);
+    this.sendNotification(notification, 'live');
   }
 
   /** Starts a storage drain, or makes the running one look again before it stops. */
@@ -111,7 +122,10 @@ export class IdentifiedSession {
     const awaited = new Set<MessageId>();
     for (const notification of fetched) {
       const { messageId } = notification;
-      if (isExpired(notification, nowMs)) continue;
+      if (isExpired(notification, nowMs)) {
+        this.ctx.metrics.expired();
+        continue;
+      }
       if (ledger?.isUnacked(messageId) === true) {
         // Already sent live and its ack is pending: wait for it rather than resend.
         awaited.add(messageId);
@@ -129,7 +143,7 @@ export class IdentifiedSession {
     this.sentFromStorage += toSend.length;
     (this.ledger ??= new DeliveryLedger()).openBatch(awaited);
     for (const notification of toSend) {
-      if (!this.sendNotification(notification)) return;
+      if (!this.sendNotification(notification, 'stored')) return;
     }
   }
 
@@ -143,8 +157,9 @@ export class IdentifiedSession {
     this.sentFromStorage = 0;
   }
 
-  private sendNotification(notification: Notification): boolean {
-    (this.ledger ??= new DeliveryLedger()).recordSent(notification);
+  private sendNotification(notification: Notification, source: DeliverySource): boolean {
+    (this.ledger ??= new DeliveryLedger()).recordSent(notification, this.ctx.clock.nowMs());
+    this.ctx.metrics.delivered(source);
     return this.session.send(notificationFrame(notification));
   }
 
@@ -189,6 +204,7 @@ export class IdentifiedSession {
       return;
     }
     const token = makeEndpointToken(keys, { uaid: this.uaid, channelId, appServerKey });
+    this.ctx.metrics.registered();
     this.session.send(registerReply(channelId, 200, endpointUrl(publicOrigin, token)));
   }
 
@@ -201,20 +217,25 @@ export class IdentifiedSession {
       this.session.send(unregisterReply(channelId, 500));
       return;
     }
+    this.ctx.metrics.unregistered();
     this.session.send(unregisterReply(channelId, 200));
   }
 
-  private async ack(updates: readonly { readonly version: string }[]): Promise<void> {
-    for (const { version } of updates) {
+  private async ack(updates: readonly AckUpdate[]): Promise<void> {
+    const { metrics, clock } = this.ctx;
+    for (const { version, code } of updates) {
       // Unknown versions (never sent here, TTL 0, acked twice) are ignored, as autopush does.
-      const notification = this.ledger?.takeUnacked(version as MessageId);
-      if (notification === undefined) continue;
+      const unacked = this.ledger?.takeUnacked(version as MessageId);
+      metrics.acked(code, unacked === undefined ? undefined : clock.nowMs() - unacked.sentAtMs);
+      if (unacked === undefined) continue;
+      const { notification } = unacked;
       try {
         await this.ctx.messageStore.delete(
           this.uaid,
           notification.storageKey,
           notification.messageId,
         );
+        metrics.storedDrained();
       } catch (error) {
         // It stays stored and comes back on the next connection; Firefox drops the repeat.
         this.ctx.log.warn({ err: error, uaid: this.uaid }, 'deleting an acked message failed');

@@ -8,6 +8,7 @@ import type {
   RouterStore,
 } from '@herald/core';
 import type { ConnectionSettings } from '../settings';
+import type { ConnectionMetrics } from '../connection-metrics';
 import type { InFlightWork } from '../in-flight-work';
 import type { SessionRegistry } from '../registry';
 
@@ -30,6 +31,7 @@ export interface SessionContext {
   readonly connectionClock: ConnectionClock;
   /** Every session task and publish is tracked here, so `close()` can wait for it. */
   readonly inFlight: InFlightWork;
+  readonly metrics: ConnectionMetrics;
 }
 
 /**

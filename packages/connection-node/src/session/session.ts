@@ -107,7 +107,9 @@ export class Session {
   /** Sends a text frame; false once the socket is gone or could not take it. */
   send(text: string): boolean {
     if (this.closed) return false;
-    return wasAccepted(this.transport.send(text));
+    const result = this.transport.send(text);
+    if (result === 'dropped') this.ctx.metrics.backpressureDropped();
+    return wasAccepted(result);
   }
 
   /** Queues the next storage drain step behind whatever is already queued. */
@@ -193,8 +195,10 @@ export class Session {
     this.identifying = false;
     if (this.closed) return;
     if (outcome.kind === 'superseded' || outcome.kind === 'storage-unavailable') {
+      this.ctx.metrics.helloCompleted('rejected');
       return this.closeWith(outcome.kind);
     }
+    this.ctx.metrics.helloCompleted(outcome.kind === 'new-user' ? 'new' : 'returning');
 
     const { uaid, connectedAtMs } = outcome;
     const identified = new IdentifiedSession(this, this.ctx, uaid, connectedAtMs);

@@ -6,6 +6,7 @@ import {
   systemClock,
 } from '@herald/core';
 import type { MessageStore, NodeBus, NodeId, RouterStore } from '@herald/core';
+import type { Registry } from 'prom-client';
 import { createConnectionNode } from '../../src';
 import type { ConnectionNode, ConnectionSettings } from '../../src';
 import { MemoryLogger } from './quiet-logger';
@@ -16,6 +17,7 @@ export interface MemoryNodeOptions {
   readonly routerStore?: RouterStore;
   readonly messageStore?: MessageStore;
   readonly bus?: NodeBus;
+  readonly registry?: Registry;
 }
 
 export type MemoryNode = ConnectionNode & {
@@ -49,6 +51,7 @@ export async function startMemoryNode(options: MemoryNodeOptions = {}): Promise<
     clock: systemClock,
     log,
     settings: options.settings ?? {},
+    ...(options.registry === undefined ? {} : { registry: options.registry }),
   });
   return Object.assign(node, {
     url: `ws://127.0.0.1:${node.port}/`,

@@ -24,6 +24,7 @@ import {
   Session,
   SessionRegistry,
   InFlightWork,
+  NO_METRICS,
   handleNodeCommand,
 } from '../../src';
 import type { ConnectionSettings, SessionContext } from '../../src';
@@ -138,6 +139,7 @@ export class TestNode {
       registry: this.registry,
       connectionClock: new ConnectionClock(world.clock),
       inFlight: this.inFlight,
+      metrics: NO_METRICS,
     };
   }
 
@@ -149,6 +151,7 @@ export class TestNode {
       bus: this.world.bus,
       log: this.world.log,
       inFlight: this.inFlight,
+      metrics: NO_METRICS,
     };
     this.subscription = await this.world.bus.listen(this.nodeId, (command) =>
       handleNodeCommand(command, deps),
