@@ -34,7 +34,12 @@ function unpaddedLength(s: string): number {
   return end;
 }
 
-function decode(s: string, alphabet: number, encoding: 'base64url' | 'base64', allowPadding: boolean): Buffer | undefined {
+function decode(
+  s: string,
+  alphabet: number,
+  encoding: 'base64url' | 'base64',
+  allowPadding: boolean,
+): Buffer | undefined {
   const end = allowPadding ? unpaddedLength(s) : s.length;
   // A single leftover character cannot encode a whole byte.
   if (end % 4 === 1) return undefined;

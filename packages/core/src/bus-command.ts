@@ -1,5 +1,13 @@
 import { isUaid, parseChannelId, parseNodeId } from './ids';
-import type { Broadcasts, MessageId, NodeId, Notification, NotificationHeaders, Uaid, Urgency } from './model';
+import type {
+  Broadcasts,
+  MessageId,
+  NodeId,
+  Notification,
+  NotificationHeaders,
+  Uaid,
+  Urgency,
+} from './model';
 import type { Owner } from './ports';
 
 /**
@@ -59,7 +67,9 @@ function parseHeaders(x: unknown): NotificationHeaders | undefined {
   if (encoding !== 'aes128gcm' && encoding !== 'aesgcm') return undefined;
   if (encryption !== undefined && typeof encryption !== 'string') return undefined;
   if (crypto_key !== undefined && typeof crypto_key !== 'string') return undefined;
-  const headers: { encoding: 'aes128gcm' | 'aesgcm'; encryption?: string; crypto_key?: string } = { encoding };
+  const headers: { encoding: 'aes128gcm' | 'aesgcm'; encryption?: string; crypto_key?: string } = {
+    encoding,
+  };
   if (encryption !== undefined) headers.encryption = encryption;
   if (crypto_key !== undefined) headers.crypto_key = crypto_key;
   return headers;
@@ -67,11 +77,23 @@ function parseHeaders(x: unknown): NotificationHeaders | undefined {
 
 function parseNotification(x: unknown): Notification | undefined {
   if (!isObject(x)) return undefined;
-  const { uaid, channelId, messageId, storageKey, topic, ttlSeconds, receivedAtMs, urgency, data, headers } = x;
+  const {
+    uaid,
+    channelId,
+    messageId,
+    storageKey,
+    topic,
+    ttlSeconds,
+    receivedAtMs,
+    urgency,
+    data,
+    headers,
+  } = x;
   if (!isUaid(uaid)) return undefined;
   const channel = parseChannelId(channelId);
   if (channel === undefined) return undefined;
-  if (typeof messageId !== 'string' || messageId === '' || !BASE64URL_TEXT.test(messageId)) return undefined;
+  if (typeof messageId !== 'string' || messageId === '' || !BASE64URL_TEXT.test(messageId))
+    return undefined;
   if (typeof storageKey !== 'string' || storageKey === '') return undefined;
   if (topic !== undefined && typeof topic !== 'string') return undefined;
   if (!isNonNegativeInteger(ttlSeconds) || !isTimeMs(receivedAtMs)) return undefined;

@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { decodeBase64UrlPadded, decodeBase64UrlStrict } from './base64';
 import { InvalidCryptoKeysError } from './errors';
 
@@ -37,10 +43,12 @@ export class CryptoKeys {
     entries.forEach((entry, index) => {
       const bytes = decodeBase64UrlPadded(entry);
       if (bytes === undefined) problems.push(`key ${index + 1} is not base64url`);
-      else if (bytes.length !== KEY_BYTES) problems.push(`key ${index + 1} has ${bytes.length} bytes, expected ${KEY_BYTES}`);
+      else if (bytes.length !== KEY_BYTES)
+        problems.push(`key ${index + 1} has ${bytes.length} bytes, expected ${KEY_BYTES}`);
       else keys.push(createSecretKey(bytes));
     });
-    if (problems.length > 0) throw new InvalidCryptoKeysError(`invalid endpoint-token keys: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new InvalidCryptoKeysError(`invalid endpoint-token keys: ${problems.join('; ')}`);
     return new CryptoKeys(keys);
   }
 
@@ -74,7 +82,8 @@ export class CryptoKeys {
    */
   open(sealed: string): Buffer | undefined {
     const bytes = decodeBase64UrlStrict(sealed);
-    if (bytes === undefined || bytes.length < OVERHEAD_BYTES || bytes[0] !== FORMAT_VERSION) return undefined;
+    if (bytes === undefined || bytes.length < OVERHEAD_BYTES || bytes[0] !== FORMAT_VERSION)
+      return undefined;
     const nonce = bytes.subarray(1, 1 + NONCE_BYTES);
     const ciphertext = bytes.subarray(1 + NONCE_BYTES, bytes.length - TAG_BYTES);
     const tag = bytes.subarray(bytes.length - TAG_BYTES);

@@ -35,7 +35,8 @@ export function makeEndpointToken(
   subscription: { uaid: Uaid; channelId: ChannelId; appServerKey?: Buffer },
 ): EndpointToken {
   const parts = [uuidBytes(subscription.uaid), uuidBytes(subscription.channelId)];
-  if (subscription.appServerKey === undefined) return { apiVersion: 1, token: keys.seal(Buffer.concat(parts)) };
+  if (subscription.appServerKey === undefined)
+    return { apiVersion: 1, token: keys.seal(Buffer.concat(parts)) };
   parts.push(createHash('sha256').update(subscription.appServerKey).digest());
   return { apiVersion: 2, token: keys.seal(Buffer.concat(parts)) };
 }
@@ -69,7 +70,11 @@ export function endpointUrl(publicOrigin: string, t: EndpointToken): string {
  */
 export function decodeApplicationServerKey(key: string): Buffer | undefined {
   const bytes = decodeBase64UrlPadded(key);
-  if (bytes === undefined || bytes.length !== APPLICATION_SERVER_KEY_BYTES || bytes[0] !== UNCOMPRESSED_POINT) {
+  if (
+    bytes === undefined ||
+    bytes.length !== APPLICATION_SERVER_KEY_BYTES ||
+    bytes[0] !== UNCOMPRESSED_POINT
+  ) {
     return undefined;
   }
   return bytes;

@@ -32,7 +32,8 @@ export type ClientFrame =
 
 export type ClientFrameType = ClientFrame['type'];
 
-export type ParsedClientFrame = { readonly ok: true; readonly frame: ClientFrame } | { readonly ok: false };
+export type ParsedClientFrame =
+  { readonly ok: true; readonly frame: ClientFrame } | { readonly ok: false };
 
 const INVALID: ParsedClientFrame = { ok: false };
 const PING: ParsedClientFrame = { ok: true, frame: { type: 'ping' } };
@@ -74,7 +75,8 @@ function parseHello(m: Json): ParsedClientFrame {
     for (const id of channelIds) if (parseChannelIdLenient(id) === undefined) return INVALID;
   }
   const useWebpush = m['use_webpush'];
-  if (useWebpush !== undefined && useWebpush !== null && typeof useWebpush !== 'boolean') return INVALID;
+  if (useWebpush !== undefined && useWebpush !== null && typeof useWebpush !== 'boolean')
+    return INVALID;
   const uaid = typeof m['uaid'] === 'string' ? m['uaid'] : undefined;
   return {
     ok: true,
@@ -89,7 +91,8 @@ function parseRegister(m: Json): ParsedClientFrame {
   const channelId = m['channelID'];
   const key = m['key'];
   if (typeof channelId !== 'string') return INVALID;
-  if (key === undefined || key === null) return { ok: true, frame: { type: 'register', channelId } };
+  if (key === undefined || key === null)
+    return { ok: true, frame: { type: 'register', channelId } };
   if (typeof key !== 'string') return INVALID;
   return { ok: true, frame: { type: 'register', channelId, key } };
 }
@@ -98,7 +101,13 @@ function parseUnregister(m: Json): ParsedClientFrame {
   const channelId = parseChannelIdLenient(m['channelID']);
   const code = readCode(m['code'], 0, U32_MAX);
   if (channelId === undefined || code === BAD) return INVALID;
-  return { ok: true, frame: code === undefined ? { type: 'unregister', channelId } : { type: 'unregister', channelId, code } };
+  return {
+    ok: true,
+    frame:
+      code === undefined
+        ? { type: 'unregister', channelId }
+        : { type: 'unregister', channelId, code },
+  };
 }
 
 function parseAck(m: Json): ParsedClientFrame {
@@ -121,7 +130,10 @@ function parseNack(m: Json): ParsedClientFrame {
   const version = m['version'];
   const code = readCode(m['code'], I32_MIN, I32_MAX);
   if (typeof version !== 'string' || code === BAD) return INVALID;
-  return { ok: true, frame: code === undefined ? { type: 'nack', version } : { type: 'nack', version, code } };
+  return {
+    ok: true,
+    frame: code === undefined ? { type: 'nack', version } : { type: 'nack', version, code },
+  };
 }
 
 function parseBroadcastSubscribe(m: Json): ParsedClientFrame {

@@ -43,7 +43,13 @@ function uuidHex(x: unknown): string | undefined {
   if (typeof x !== 'string') return undefined;
   if (x.length === 32) return isHexAt(x, 0, 32, false) ? x.toLowerCase() : undefined;
   if (!isDashedUuid(x, false)) return undefined;
-  return (x.slice(0, 8) + x.slice(9, 13) + x.slice(14, 18) + x.slice(19, 23) + x.slice(24)).toLowerCase();
+  return (
+    x.slice(0, 8) +
+    x.slice(9, 13) +
+    x.slice(14, 18) +
+    x.slice(19, 23) +
+    x.slice(24)
+  ).toLowerCase();
 }
 
 function dashed(hex: string): string {
@@ -122,7 +128,8 @@ export function parseNodeId(x: unknown): NodeId | undefined {
  * a node id cannot hold become `-`; the host part is cut so the whole fits 64 characters.
  */
 export function newNodeId(hostname: string): NodeId {
-  const host = hostname.replace(NOT_NODE_ID_CHARS, '-').slice(0, 64 - 1 - RANDOM_SUFFIX_LENGTH) || 'node';
+  const host =
+    hostname.replace(NOT_NODE_ID_CHARS, '-').slice(0, 64 - 1 - RANDOM_SUFFIX_LENGTH) || 'node';
   let suffix = '';
   for (const byte of randomBytes(RANDOM_SUFFIX_LENGTH)) suffix += (byte % 36).toString(36);
   return `${host}-${suffix}` as NodeId;

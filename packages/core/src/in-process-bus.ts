@@ -29,7 +29,13 @@ export class InProcessBus implements NodeBus {
       listeners = new Set();
       this.byNode.set(nodeId, listeners);
     }
-    return Promise.resolve(this.subscribe(listeners, handler, () => this.byNode.get(nodeId)?.size === 0 && this.byNode.delete(nodeId)));
+    return Promise.resolve(
+      this.subscribe(
+        listeners,
+        handler,
+        () => this.byNode.get(nodeId)?.size === 0 && this.byNode.delete(nodeId),
+      ),
+    );
   }
 
   listenToAll(handler: NodeCommandHandler): Promise<BusSubscription> {
@@ -63,7 +69,11 @@ export class InProcessBus implements NodeBus {
     return Promise.resolve();
   }
 
-  private subscribe(listeners: Set<Listener>, handler: NodeCommandHandler, onEmpty: () => unknown): BusSubscription {
+  private subscribe(
+    listeners: Set<Listener>,
+    handler: NodeCommandHandler,
+    onEmpty: () => unknown,
+  ): BusSubscription {
     const listener: Listener = { handler, active: true };
     listeners.add(listener);
     return {

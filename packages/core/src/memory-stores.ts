@@ -1,6 +1,13 @@
 import { isExpired } from './model';
 import type { ChannelId, MessageId, Notification, RouterRecord, Uaid } from './model';
-import { systemClock, type ClaimOutcome, type Clock, type MessageStore, type Owner, type RouterStore } from './ports';
+import {
+  systemClock,
+  type ClaimOutcome,
+  type Clock,
+  type MessageStore,
+  type Owner,
+  type RouterStore,
+} from './ports';
 
 /** Router records expire this long after `lastSeenMs` (the DynamoDB `expiry` TTL). */
 export const ROUTER_RECORD_LIFETIME_MS = 60 * 24 * 60 * 60 * 1000;
@@ -25,7 +32,8 @@ export class MemoryRouterStore implements RouterStore {
   claim(uaid: Uaid, owner: Owner): Promise<ClaimOutcome> {
     const current = this.live(uaid);
     if (current === undefined) return Promise.resolve({ kind: 'unknown' });
-    if (current.connectedAtMs >= owner.connectedAtMs) return Promise.resolve({ kind: 'superseded' });
+    if (current.connectedAtMs >= owner.connectedAtMs)
+      return Promise.resolve({ kind: 'superseded' });
     const record: RouterRecord = {
       ...current,
       nodeId: owner.nodeId,

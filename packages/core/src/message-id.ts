@@ -30,7 +30,11 @@ export interface MessageIdContents {
  * The message table's sort key (design: topic rows first, then arrival order):
  * `01:{channelId}:{topic}` or `02:{receivedAtUs, 16 digits}:{channelId}`.
  */
-export function storageKeyFor(m: { channelId: ChannelId; topic?: string; receivedAtUs: number }): string {
+export function storageKeyFor(m: {
+  channelId: ChannelId;
+  topic?: string;
+  receivedAtUs: number;
+}): string {
   if (m.topic !== undefined) return `${TOPIC_PREFIX}${m.channelId}:${m.topic}`;
   return `${TIMESTAMP_PREFIX}${String(m.receivedAtUs).padStart(TIMESTAMP_DIGITS, '0')}:${m.channelId}`;
 }
@@ -45,7 +49,10 @@ function timestampOf(storageKey: string, channelId: ChannelId): number | undefin
   ) {
     return undefined;
   }
-  const digits = storageKey.slice(TIMESTAMP_PREFIX.length, TIMESTAMP_PREFIX.length + TIMESTAMP_DIGITS);
+  const digits = storageKey.slice(
+    TIMESTAMP_PREFIX.length,
+    TIMESTAMP_PREFIX.length + TIMESTAMP_DIGITS,
+  );
   for (let i = 0; i < digits.length; i++) {
     const c = digits.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return undefined;
@@ -86,15 +93,23 @@ export function openMessageId(keys: CryptoKeys, id: string): MessageIdContents |
   const uaid = uaidFromBytes(plaintext.subarray(1, 17));
   const channelId = channelIdFromBytes(plaintext.subarray(17, 33));
   const rest = plaintext.subarray(HEADER_BYTES);
-  switch (plaintext[0]) {
+  switch (plaintext[0]!) {
     case KIND_TIMESTAMP: {
       if (rest.length !== 8) return undefined;
       const us = rest.readBigUInt64BE();
       if (us > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-      return { uaid, channelId, storageKey: storageKeyFor({ channelId, receivedAtUs: Number(us) }) };
+      return {
+        uaid,
+        channelId,
+        storageKey: storageKeyFor({ channelId, receivedAtUs: Number(us) }),
+      };
     }
     case KIND_TOPIC:
-      return { uaid, channelId, storageKey: `${TOPIC_PREFIX}${channelId}:${rest.toString('utf8')}` };
+      return {
+        uaid,
+        channelId,
+        storageKey: `${TOPIC_PREFIX}${channelId}:${rest.toString('utf8')}`,
+      };
     case KIND_OTHER:
       return { uaid, channelId, storageKey: rest.toString('utf8') };
     default:

@@ -145,7 +145,6 @@ export interface Logger {
   child(bindings: object): Logger;
 }
 
-
 /**
  * Broadcast (megaphone) versions: id → opaque version string, shared by every node.
  * Failures reject with {@link StorageUnavailableError}.

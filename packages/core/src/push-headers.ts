@@ -83,7 +83,8 @@ function cleanHeader(value: string): string {
 }
 
 function parseTtl(ttl: string | undefined, maxTtlSeconds: number): number | PushHeadersOutcome {
-  if (ttl === undefined || !SIGNED_INTEGER.test(ttl)) return reject('ttl-missing', 'Missing TTL value');
+  if (ttl === undefined || !SIGNED_INTEGER.test(ttl))
+    return reject('ttl-missing', 'Missing TTL value');
   const seconds = Number(ttl);
   if (seconds < 0) return reject('ttl-negative', 'TTL must be greater than 0');
   // `+ 0` turns a "-0" header into 0.
@@ -92,7 +93,8 @@ function parseTtl(ttl: string | undefined, maxTtlSeconds: number): number | Push
 
 function checkEncryption(h: PushHeaderValues): PushRejection | NotificationHeaders {
   const encoding = h.contentEncoding;
-  if (encoding === undefined) return { code: 'encryption-headers', message: 'Missing Content-Encoding header' };
+  if (encoding === undefined)
+    return { code: 'encryption-headers', message: 'Missing Content-Encoding header' };
   if (encoding !== 'aesgcm' && encoding !== 'aes128gcm') {
     return { code: 'encryption-headers', message: 'Unknown Content-Encoding header' };
   }
@@ -107,20 +109,31 @@ function checkEncryption(h: PushHeaderValues): PushRejection | NotificationHeade
   if (encoding === 'aesgcm') {
     const salt = encryption === undefined ? undefined : findItem(encryption, 'salt');
     if (salt === undefined || !BASE64URL_VALUE.test(salt)) {
-      return { code: 'encryption-headers', message: 'Missing or invalid salt in Encryption header' };
+      return {
+        code: 'encryption-headers',
+        message: 'Missing or invalid salt in Encryption header',
+      };
     }
     if (cryptoKey !== undefined && !findItem(cryptoKey, 'dh')) {
       return { code: 'encryption-headers', message: 'Missing dh in Crypto-Key header' };
     }
   } else {
     if (encryption !== undefined && findItem(encryption, 'salt') !== undefined) {
-      return { code: 'encryption-headers', message: 'Encryption header must not have salt for aes128gcm' };
+      return {
+        code: 'encryption-headers',
+        message: 'Encryption header must not have salt for aes128gcm',
+      };
     }
     if (cryptoKey !== undefined && findItem(cryptoKey, 'dh') !== undefined) {
-      return { code: 'encryption-headers', message: 'Crypto-Key header must not have dh for aes128gcm' };
+      return {
+        code: 'encryption-headers',
+        message: 'Crypto-Key header must not have dh for aes128gcm',
+      };
     }
   }
-  const headers: { encoding: 'aesgcm' | 'aes128gcm'; encryption?: string; crypto_key?: string } = { encoding };
+  const headers: { encoding: 'aesgcm' | 'aes128gcm'; encryption?: string; crypto_key?: string } = {
+    encoding,
+  };
   if (h.encryption !== undefined) headers.encryption = cleanHeader(h.encryption);
   if (h.cryptoKey !== undefined) headers.crypto_key = cleanHeader(h.cryptoKey);
   return headers;
@@ -146,7 +159,8 @@ export function parsePushHeaders(
   }
 
   const urgency = h.urgency ?? 'normal';
-  if (!URGENCIES.has(urgency)) return reject('urgency-invalid', 'Urgency must be very-low, low, normal or high');
+  if (!URGENCIES.has(urgency))
+    return reject('urgency-invalid', 'Urgency must be very-low, low, normal or high');
 
   let headers: NotificationHeaders | undefined;
   if (o.bodyBytes > 0) {

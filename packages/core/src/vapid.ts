@@ -1,4 +1,9 @@
-import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  verify as verifySignature,
+  type KeyObject,
+} from 'node:crypto';
 import { decodeBase64AnyAlphabet, decodeBase64UrlStrict } from './base64';
 import type { PushRejection } from './errno';
 import type { Clock } from './ports';
@@ -119,7 +124,10 @@ export class VapidVerifier {
     }
 
     if (scheme === 'vapid') {
-      for (const pair of authorization.slice(space + 1).replace(SPACES, '').split(',')) {
+      for (const pair of authorization
+        .slice(space + 1)
+        .replace(SPACES, '')
+        .split(',')) {
         const eq = pair.indexOf('=');
         if (eq === -1) continue;
         const name = pair.slice(0, eq);
@@ -185,16 +193,21 @@ export class VapidVerifier {
     if (header['alg'] !== 'ES256') return invalid('VAPID token must be signed with ES256');
     if (signature.length !== SIGNATURE_BYTES) return invalid('Invalid VAPID signature');
     const signed = Buffer.from(token.slice(0, secondDot), 'latin1');
-    if (!verifySignature('sha256', signed, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature)) {
+    if (
+      !verifySignature('sha256', signed, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature)
+    ) {
       return invalid('Invalid VAPID signature');
     }
 
     const exp = claims['exp'];
     if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-      return invalid('A value in the vapid claims is either missing or incorrectly specified (exp)');
+      return invalid(
+        'A value in the vapid claims is either missing or incorrectly specified (exp)',
+      );
     }
     if (exp < nowSeconds - EXP_LEEWAY_SECONDS) return invalid('The VAPID token has expired');
-    if (exp > nowSeconds + MAX_EXP_AHEAD_SECONDS) return invalid('The VAPID token expiration is too long');
+    if (exp > nowSeconds + MAX_EXP_AHEAD_SECONDS)
+      return invalid('The VAPID token expiration is too long');
     const aud = claims['aud'];
     const audOk = aud === this.audience || (Array.isArray(aud) && aud.includes(this.audience));
     if (!audOk) return invalid('The VAPID token audience does not match this server');

@@ -30,13 +30,25 @@ const commands: [string, NodeCommand][] = [
     'deliver without data, with a topic',
     {
       type: 'deliver',
-      notification: { ...notification, data: undefined, headers: undefined, topic: 't', storageKey: `01:${channelId}:t` },
+      notification: {
+        ...notification,
+        data: undefined,
+        headers: undefined,
+        topic: 't',
+        storageKey: `01:${channelId}:t`,
+      },
       hops: 1,
     },
   ],
   ['check-storage', { type: 'check-storage', uaid }],
-  ['disconnect', { type: 'disconnect', uaid, newOwner: { nodeId: 'node-b' as NodeId, connectedAtMs: 123 } }],
-  ['broadcasts-changed', { type: 'broadcasts-changed', broadcasts: { 'remote-settings/x': '"2"' } }],
+  [
+    'disconnect',
+    { type: 'disconnect', uaid, newOwner: { nodeId: 'node-b' as NodeId, connectedAtMs: 123 } },
+  ],
+  [
+    'broadcasts-changed',
+    { type: 'broadcasts-changed', broadcasts: { 'remote-settings/x': '"2"' } },
+  ],
 ];
 
 /** The command as it looks after a JSON round trip (undefined fields vanish). */
@@ -49,8 +61,15 @@ describe('bus commands', () => {
     expect(parseNodeCommand(encodeNodeCommand(command))).toEqual(plain(command));
   });
 
-  function tweak(change: (c: Record<string, any>) => void, base: NodeCommand = commands[0]![1]): string {
-    const c = JSON.parse(encodeNodeCommand(base)) as Record<string, any>;
+  /** A command's wire JSON, loosely typed so tests can break it. */
+  interface Wire {
+    hops: unknown;
+    notification: Record<string, unknown> & { headers: Record<string, unknown> };
+    newOwner: Record<string, unknown>;
+  }
+
+  function tweak(change: (c: Wire) => void, base: NodeCommand = commands[0]![1]): string {
+    const c = JSON.parse(encodeNodeCommand(base)) as Wire;
     change(c);
     return JSON.stringify(c);
   }
@@ -63,24 +82,33 @@ describe('bus commands', () => {
     ['a fractional hops', tweak((c) => (c.hops = 0.5))],
     ['a dashed uaid', tweak((c) => (c.notification.uaid = channelId))],
     ['an undashed channel id', tweak((c) => (c.notification.channelId = uaid))],
-    ['a message id with JSON-breaking characters', tweak((c) => (c.notification.messageId = 'a"b'))],
+    [
+      'a message id with JSON-breaking characters',
+      tweak((c) => (c.notification.messageId = 'a"b')),
+    ],
     ['an empty storage key', tweak((c) => (c.notification.storageKey = ''))],
     ['a string TTL', tweak((c) => (c.notification.ttlSeconds = '60'))],
     ['an unknown urgency', tweak((c) => (c.notification.urgency = 'asap'))],
-    ['data without headers', tweak((c) => delete c.notification.headers)],
+    [
+      'data without headers',
+      tweak((c) => delete (c.notification as Record<string, unknown>)['headers']),
+    ],
     ['headers without data', tweak((c) => delete c.notification.data)],
     ['an unknown encoding', tweak((c) => (c.notification.headers.encoding = 'gzip'))],
     ['data that is not base64url', tweak((c) => (c.notification.data = 'AA=='))],
     ['a check-storage without uaid', '{"type":"check-storage"}'],
     ['a disconnect with a bad node id', tweak((c) => (c.newOwner.nodeId = 'a.b'), commands[3]![1])],
-    ['a disconnect without connectedAtMs', tweak((c) => delete c.newOwner.connectedAtMs, commands[3]![1])],
+    [
+      'a disconnect without connectedAtMs',
+      tweak((c) => delete c.newOwner.connectedAtMs, commands[3]![1]),
+    ],
     ['broadcasts with a non-string version', '{"type":"broadcasts-changed","broadcasts":{"a":1}}'],
   ])('rejects %s', (_name, text) => {
     expect(parseNodeCommand(text)).toBeUndefined();
   });
 
   it('drops unknown fields of a notification', () => {
-    const parsed = parseNodeCommand(tweak((c) => (c.notification.extra = 'x')));
+    const parsed = parseNodeCommand(tweak((c) => (c.notification['extra'] = 'x')));
     expect(parsed?.type === 'deliver' && 'extra' in parsed.notification).toBe(false);
   });
 });

@@ -16,8 +16,14 @@ const uaid = newUaid();
 const channelId = newChannelId();
 
 function rawPublicKey(): Buffer {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'jwk' });
-  return Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+    format: 'jwk',
+  });
+  return Buffer.concat([
+    Buffer.of(4),
+    Buffer.from(jwk.x!, 'base64url'),
+    Buffer.from(jwk.y!, 'base64url'),
+  ]);
 }
 
 /** Every string that differs from `token` in exactly one character (one per position). */
@@ -86,7 +92,10 @@ describe('endpoint tokens', () => {
 
   it('does not open a token with any single character changed', () => {
     for (const apiVersion of [1, 2] as const) {
-      const t = makeEndpointToken(keys, apiVersion === 1 ? { uaid, channelId } : { uaid, channelId, appServerKey: rawPublicKey() });
+      const t = makeEndpointToken(
+        keys,
+        apiVersion === 1 ? { uaid, channelId } : { uaid, channelId, appServerKey: rawPublicKey() },
+      );
       for (const tampered of singleCharacterTampers(t.token)) {
         expect(openEndpointToken(keys, apiVersion, tampered)).toBeUndefined();
       }
@@ -114,7 +123,10 @@ describe('endpoint tokens', () => {
     const oldKey = CryptoKeys.generateKey();
     const newKey = CryptoKeys.generateKey();
     const t = makeEndpointToken(CryptoKeys.parse(oldKey), { uaid, channelId });
-    expect(openEndpointToken(CryptoKeys.parse(`${newKey},${oldKey}`), 1, t.token)).toEqual({ uaid, channelId });
+    expect(openEndpointToken(CryptoKeys.parse(`${newKey},${oldKey}`), 1, t.token)).toEqual({
+      uaid,
+      channelId,
+    });
     expect(openEndpointToken(CryptoKeys.parse(newKey), 1, t.token)).toBeUndefined();
   });
 

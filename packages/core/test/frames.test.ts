@@ -19,22 +19,41 @@ function frame(value: unknown): ReturnType<typeof parseClientFrame> {
 
 describe('client frames', () => {
   it('parses the hello Firefox sends', () => {
-    expect(frame({ messageType: 'hello', broadcasts: { 'remote-settings/monitor_changes': '"1"' }, use_webpush: true })).toEqual({
+    expect(
+      frame({
+        messageType: 'hello',
+        broadcasts: { 'remote-settings/monitor_changes': '"1"' },
+        use_webpush: true,
+      }),
+    ).toEqual({
       ok: true,
-      frame: { type: 'hello', uaid: undefined, broadcasts: { 'remote-settings/monitor_changes': '"1"' }, useWebpush: true },
+      frame: {
+        type: 'hello',
+        uaid: undefined,
+        broadcasts: { 'remote-settings/monitor_changes': '"1"' },
+        useWebpush: true,
+      },
     });
   });
 
   it('parses a hello with a uaid and channel ids, without use_webpush', () => {
-    expect(frame({ messageType: 'hello', uaid: UAID, channelIDs: [CHID, CHID.replaceAll('-', '')] })).toEqual({
+    expect(
+      frame({ messageType: 'hello', uaid: UAID, channelIDs: [CHID, CHID.replaceAll('-', '')] }),
+    ).toEqual({
       ok: true,
       frame: { type: 'hello', uaid: UAID, broadcasts: {} },
     });
   });
 
   it('treats a null or non-string hello uaid as absent', () => {
-    expect(frame({ messageType: 'hello', uaid: null })).toMatchObject({ ok: true, frame: { uaid: undefined } });
-    expect(frame({ messageType: 'hello', uaid: 7 })).toMatchObject({ ok: true, frame: { uaid: undefined } });
+    expect(frame({ messageType: 'hello', uaid: null })).toMatchObject({
+      ok: true,
+      frame: { uaid: undefined },
+    });
+    expect(frame({ messageType: 'hello', uaid: 7 })).toMatchObject({
+      ok: true,
+      frame: { uaid: undefined },
+    });
   });
 
   it('rejects a hello whose channelIDs hold a non-UUID', () => {
@@ -60,7 +79,9 @@ describe('client frames', () => {
   });
 
   it('leaves the strict channel id check of register to the session', () => {
-    expect(frame({ messageType: 'register', channelID: CHID.toUpperCase() })).toMatchObject({ ok: true });
+    expect(frame({ messageType: 'register', channelID: CHID.toUpperCase() })).toMatchObject({
+      ok: true,
+    });
     expect(frame({ messageType: 'register' })).toEqual({ ok: false });
     expect(frame({ messageType: 'register', channelID: CHID, key: 5 })).toEqual({ ok: false });
   });
@@ -75,7 +96,15 @@ describe('client frames', () => {
   });
 
   it('parses ack updates', () => {
-    expect(frame({ messageType: 'ack', updates: [{ channelID: CHID, version: 'v1', code: 100 }, { channelID: CHID, version: 'v2' }] })).toEqual({
+    expect(
+      frame({
+        messageType: 'ack',
+        updates: [
+          { channelID: CHID, version: 'v1', code: 100 },
+          { channelID: CHID, version: 'v2' },
+        ],
+      }),
+    ).toEqual({
       ok: true,
       frame: {
         type: 'ack',
@@ -89,15 +118,25 @@ describe('client frames', () => {
 
   it('rejects malformed ack updates', () => {
     expect(frame({ messageType: 'ack' })).toEqual({ ok: false });
-    expect(frame({ messageType: 'ack', updates: [{ channelID: 'x', version: 'v' }] })).toEqual({ ok: false });
+    expect(frame({ messageType: 'ack', updates: [{ channelID: 'x', version: 'v' }] })).toEqual({
+      ok: false,
+    });
     expect(frame({ messageType: 'ack', updates: [{ channelID: CHID }] })).toEqual({ ok: false });
-    expect(frame({ messageType: 'ack', updates: [{ channelID: CHID, version: 'v', code: 70000 }] })).toEqual({ ok: false });
+    expect(
+      frame({ messageType: 'ack', updates: [{ channelID: CHID, version: 'v', code: 70000 }] }),
+    ).toEqual({ ok: false });
     expect(frame({ messageType: 'ack', updates: ['v'] })).toEqual({ ok: false });
   });
 
   it('parses nack with an optional code', () => {
-    expect(frame({ messageType: 'nack', version: 'v', code: 301 })).toEqual({ ok: true, frame: { type: 'nack', version: 'v', code: 301 } });
-    expect(frame({ messageType: 'nack', version: 'v' })).toEqual({ ok: true, frame: { type: 'nack', version: 'v' } });
+    expect(frame({ messageType: 'nack', version: 'v', code: 301 })).toEqual({
+      ok: true,
+      frame: { type: 'nack', version: 'v', code: 301 },
+    });
+    expect(frame({ messageType: 'nack', version: 'v' })).toEqual({
+      ok: true,
+      frame: { type: 'nack', version: 'v' },
+    });
     expect(frame({ messageType: 'nack' })).toEqual({ ok: false });
   });
 
@@ -119,7 +158,10 @@ describe('client frames', () => {
   });
 
   it('ignores unknown fields', () => {
-    expect(frame({ messageType: 'ping', extra: [1, 2] })).toEqual({ ok: true, frame: { type: 'ping' } });
+    expect(frame({ messageType: 'ping', extra: [1, 2] })).toEqual({
+      ok: true,
+      frame: { type: 'ping' },
+    });
   });
 
   it.each([
@@ -140,14 +182,22 @@ describe('server frames', () => {
     expect(helloReply(UAID, { a: 'v' })).toBe(
       `{"messageType":"hello","uaid":"${UAID}","status":200,"use_webpush":true,"broadcasts":{"a":"v"}}`,
     );
-    expect(JSON.parse(helloReply(UAID, {}))).toEqual({ messageType: 'hello', uaid: UAID, status: 200, use_webpush: true, broadcasts: {} });
+    expect(JSON.parse(helloReply(UAID, {}))).toEqual({
+      messageType: 'hello',
+      uaid: UAID,
+      status: 200,
+      use_webpush: true,
+      broadcasts: {},
+    });
   });
 
   it('writes register and unregister replies', () => {
     expect(registerReply(CHID, 200, 'https://p.example/wpush/v1/t')).toBe(
       `{"messageType":"register","channelID":"${CHID}","status":200,"pushEndpoint":"https://p.example/wpush/v1/t"}`,
     );
-    expect(unregisterReply(CHID, 200)).toBe(`{"messageType":"unregister","channelID":"${CHID}","status":200}`);
+    expect(unregisterReply(CHID, 200)).toBe(
+      `{"messageType":"unregister","channelID":"${CHID}","status":200}`,
+    );
   });
 
   const base = {
@@ -161,11 +211,17 @@ describe('server frames', () => {
   } as unknown as Notification;
 
   it('writes a notification without data as channelID and version only', () => {
-    expect(notificationFrame(base)).toBe(`{"messageType":"notification","channelID":"${CHID}","version":"AQm-id_1"}`);
+    expect(notificationFrame(base)).toBe(
+      `{"messageType":"notification","channelID":"${CHID}","version":"AQm-id_1"}`,
+    );
   });
 
   it('writes a notification with data and its headers', () => {
-    const n = { ...base, data: 'AAECAw', headers: { encoding: 'aesgcm', encryption: 'salt=abc', crypto_key: 'dh=x' } } as Notification;
+    const n = {
+      ...base,
+      data: 'AAECAw',
+      headers: { encoding: 'aesgcm', encryption: 'salt=abc', crypto_key: 'dh=x' },
+    } as Notification;
     const text = notificationFrame(n);
     expect(text).toBe(
       `{"messageType":"notification","channelID":"${CHID}","version":"AQm-id_1","data":"AAECAw","headers":{"encoding":"aesgcm","encryption":"salt=abc","crypto_key":"dh=x"}}`,
@@ -174,7 +230,9 @@ describe('server frames', () => {
   });
 
   it('writes broadcast frames and the ping reply', () => {
-    expect(broadcastFrame({ 'remote-settings/x': 'v2' })).toBe('{"messageType":"broadcast","broadcasts":{"remote-settings/x":"v2"}}');
+    expect(broadcastFrame({ 'remote-settings/x': 'v2' })).toBe(
+      '{"messageType":"broadcast","broadcasts":{"remote-settings/x":"v2"}}',
+    );
     expect(PING_REPLY).toBe('{}');
   });
 });

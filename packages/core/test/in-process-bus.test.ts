@@ -1,11 +1,20 @@
-import { BusUnavailableError, InProcessBus, newUaid, type NodeCommand, type NodeId } from '../src/index';
+import {
+  BusUnavailableError,
+  InProcessBus,
+  newUaid,
+  type NodeCommand,
+  type NodeId,
+} from '../src/index';
 
 const nodeA = 'node-a' as NodeId;
 const nodeB = 'node-b' as NodeId;
 const check: NodeCommand = { type: 'check-storage', uaid: newUaid() };
 
 /** Resolves with the next `count` commands the returned handler receives. */
-function collector(count: number): { handler: (c: NodeCommand) => void; received: Promise<NodeCommand[]> } {
+function collector(count: number): {
+  handler: (c: NodeCommand) => void;
+  received: Promise<NodeCommand[]>;
+} {
   const got: NodeCommand[] = [];
   let done!: (commands: NodeCommand[]) => void;
   const received = new Promise<NodeCommand[]>((resolve) => (done = resolve));
@@ -45,7 +54,10 @@ describe('InProcessBus', () => {
     const b: NodeCommand[] = [];
     await bus.listen(nodeA, a.handler);
     await bus.listen(nodeB, (c) => b.push(c));
-    const commands: NodeCommand[] = [1, 2, 3].map(() => ({ type: 'check-storage', uaid: newUaid() }));
+    const commands: NodeCommand[] = [1, 2, 3].map(() => ({
+      type: 'check-storage',
+      uaid: newUaid(),
+    }));
     for (const c of commands) await bus.publish(nodeA, c);
     expect(await a.received).toEqual(commands);
     expect(b).toEqual([]);
@@ -94,7 +106,13 @@ describe('InProcessBus', () => {
 
   it('logs a handler that throws and keeps delivering', async () => {
     const errors: string[] = [];
-    const log = { debug() {}, info() {}, warn() {}, error: (_f: object, m: string) => errors.push(m), child: () => log };
+    const log = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (_f: object, m: string) => errors.push(m),
+      child: () => log,
+    };
     const logged = new InProcessBus({ log });
     const after = collector(1);
     await logged.listen(nodeA, (c) => {

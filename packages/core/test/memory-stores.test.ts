@@ -42,11 +42,19 @@ describe('MemoryRouterStore', () => {
   it('lets only a newer connection claim a uaid', async () => {
     const store = new MemoryRouterStore();
     const uaid = newUaid();
-    expect(await store.claim(uaid, { nodeId: nodeA, connectedAtMs: 1 })).toEqual({ kind: 'unknown' });
+    expect(await store.claim(uaid, { nodeId: nodeA, connectedAtMs: 1 })).toEqual({
+      kind: 'unknown',
+    });
     await store.addChannel(uaid, newChannelId(), { nodeId: nodeA, connectedAtMs: 10 });
-    expect(await store.claim(uaid, { nodeId: nodeB, connectedAtMs: 10 })).toEqual({ kind: 'superseded' });
+    expect(await store.claim(uaid, { nodeId: nodeB, connectedAtMs: 10 })).toEqual({
+      kind: 'superseded',
+    });
     const outcome = await store.claim(uaid, { nodeId: nodeB, connectedAtMs: 20 });
-    expect(outcome).toMatchObject({ kind: 'claimed', previous: { nodeId: nodeA, connectedAtMs: 10 }, record: { nodeId: nodeB } });
+    expect(outcome).toMatchObject({
+      kind: 'claimed',
+      previous: { nodeId: nodeA, connectedAtMs: 10 },
+      record: { nodeId: nodeB },
+    });
     expect((await store.get(uaid))?.nodeId).toBe(nodeB);
   });
 
@@ -84,14 +92,22 @@ describe('MemoryRouterStore', () => {
 
 describe('MemoryMessageStore', () => {
   let seq = 0;
-  function message(uaid: Uaid, channelId: ChannelId, o: { topic?: string; ttlSeconds?: number; receivedAtMs?: number } = {}): Notification {
+  function message(
+    uaid: Uaid,
+    channelId: ChannelId,
+    o: { topic?: string; ttlSeconds?: number; receivedAtMs?: number } = {},
+  ): Notification {
     seq++;
     const receivedAtMs = o.receivedAtMs ?? 1_000_000;
     return {
       uaid,
       channelId,
       messageId: `m${seq}` as MessageId,
-      storageKey: storageKeyFor({ channelId, topic: o.topic, receivedAtUs: receivedAtMs * 1000 + seq }),
+      storageKey: storageKeyFor({
+        channelId,
+        topic: o.topic,
+        receivedAtUs: receivedAtMs * 1000 + seq,
+      }),
       ...(o.topic !== undefined && { topic: o.topic }),
       ttlSeconds: o.ttlSeconds ?? 60,
       receivedAtMs,
@@ -107,7 +123,11 @@ describe('MemoryMessageStore', () => {
     const second = message(uaid, channelId);
     const topical = message(uaid, channelId, { topic: 't' });
     for (const m of [second, topical, first]) await store.save(m);
-    expect(await store.fetch(uaid, { limit: 10, nowMs: 1_000_000 })).toEqual([topical, first, second]);
+    expect(await store.fetch(uaid, { limit: 10, nowMs: 1_000_000 })).toEqual([
+      topical,
+      first,
+      second,
+    ]);
     expect(await store.fetch(uaid, { limit: 2, nowMs: 1_000_000 })).toEqual([topical, first]);
   });
 
@@ -137,7 +157,9 @@ describe('MemoryMessageStore', () => {
 
   it('refuses to store a TTL-0 message', async () => {
     const store = new MemoryMessageStore();
-    await expect(store.save(message(newUaid(), newChannelId(), { ttlSeconds: 0 }))).rejects.toThrow(RangeError);
+    await expect(store.save(message(newUaid(), newChannelId(), { ttlSeconds: 0 }))).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it('deletes every message of a uaid and only that uaid', async () => {

@@ -15,7 +15,9 @@ const channelId = newChannelId();
 
 describe('storage keys', () => {
   it('puts a topic message under 01:{channel}:{topic}', () => {
-    expect(storageKeyFor({ channelId, topic: 'news', receivedAtUs: 5 })).toBe(`01:${channelId}:news`);
+    expect(storageKeyFor({ channelId, topic: 'news', receivedAtUs: 5 })).toBe(
+      `01:${channelId}:news`,
+    );
   });
 
   it('puts other messages under 02:{16-digit µs}:{channel}, sorting by arrival', () => {
@@ -39,7 +41,11 @@ describe('message ids', () => {
   });
 
   it('does not open a message id with any single sealed byte changed', () => {
-    const id = sealMessageId(keys, { uaid, channelId, storageKey: storageKeyFor({ channelId, receivedAtUs: 1 }) });
+    const id = sealMessageId(keys, {
+      uaid,
+      channelId,
+      storageKey: storageKeyFor({ channelId, receivedAtUs: 1 }),
+    });
     const bytes = Buffer.from(id, 'base64url');
     for (let i = 0; i < bytes.length; i++) {
       const copy = Buffer.from(bytes);

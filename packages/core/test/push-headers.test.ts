@@ -1,4 +1,9 @@
-import { parseCryptoKey, parsePushHeaders, type PushErrorCode, type PushHeaderValues } from '../src/index';
+import {
+  parseCryptoKey,
+  parsePushHeaders,
+  type PushErrorCode,
+  type PushHeaderValues,
+} from '../src/index';
 
 const MAX_TTL = 2_592_000;
 
@@ -36,13 +41,19 @@ describe('TTL', () => {
 
 describe('Topic', () => {
   it('accepts up to 32 URL-safe base64 characters with trailing padding', () => {
-    expect(parse({ ttl: '1', topic: 'a'.repeat(32) })).toMatchObject({ ok: true, topic: 'a'.repeat(32) });
+    expect(parse({ ttl: '1', topic: 'a'.repeat(32) })).toMatchObject({
+      ok: true,
+      topic: 'a'.repeat(32),
+    });
     expect(parse({ ttl: '1', topic: 'Ab_-9==' })).toMatchObject({ ok: true, topic: 'Ab_-9==' });
   });
 
-  it.each([['a'.repeat(33)], ['has space'], ['a=b'], ['plus+'], ['']])('rejects %p with errno 113', (topic) => {
-    expect(rejectionCode({ ttl: '1', topic })).toBe('topic-invalid');
-  });
+  it.each([['a'.repeat(33)], ['has space'], ['a=b'], ['plus+'], ['']])(
+    'rejects %p with errno 113',
+    (topic) => {
+      expect(rejectionCode({ ttl: '1', topic })).toBe('topic-invalid');
+    },
+  );
 
   it('is absent from the outcome when not sent', () => {
     const outcome = parse({ ttl: '1' });
@@ -66,14 +77,21 @@ describe('Urgency', () => {
 
 describe('encryption headers', () => {
   it('are ignored entirely for an empty body', () => {
-    const outcome = parse({ ttl: '1', contentEncoding: 'bogus', encryption: 'x', cryptoKey: 'y' }, 0);
+    const outcome = parse(
+      { ttl: '1', contentEncoding: 'bogus', encryption: 'x', cryptoKey: 'y' },
+      0,
+    );
     expect(outcome).toEqual({ ok: true, ttlSeconds: 1, urgency: 'normal' });
   });
 
   it('require a Content-Encoding of aes128gcm or aesgcm for a non-empty body', () => {
     expect(rejectionCode({ ttl: '1' }, 10)).toBe('encryption-headers');
-    expect(rejectionCode({ ttl: '1', contentEncoding: 'AES128GCM' }, 10)).toBe('encryption-headers');
-    expect(rejectionCode({ ttl: '1', contentEncoding: 'aesgcm128' }, 10)).toBe('encryption-headers');
+    expect(rejectionCode({ ttl: '1', contentEncoding: 'AES128GCM' }, 10)).toBe(
+      'encryption-headers',
+    );
+    expect(rejectionCode({ ttl: '1', contentEncoding: 'aesgcm128' }, 10)).toBe(
+      'encryption-headers',
+    );
   });
 
   it('accept aes128gcm alone and forward only the encoding', () => {
@@ -84,12 +102,18 @@ describe('encryption headers', () => {
   });
 
   it('forbid salt in Encryption and dh in Crypto-Key for aes128gcm', () => {
-    expect(rejectionCode({ ttl: '1', contentEncoding: 'aes128gcm', encryption: 'salt=abc' }, 10)).toBe('encryption-headers');
-    expect(rejectionCode({ ttl: '1', contentEncoding: 'aes128gcm', cryptoKey: 'dh=abc' }, 10)).toBe('encryption-headers');
+    expect(
+      rejectionCode({ ttl: '1', contentEncoding: 'aes128gcm', encryption: 'salt=abc' }, 10),
+    ).toBe('encryption-headers');
+    expect(rejectionCode({ ttl: '1', contentEncoding: 'aes128gcm', cryptoKey: 'dh=abc' }, 10)).toBe(
+      'encryption-headers',
+    );
   });
 
   it('pass a VAPID p256ecdsa Crypto-Key through for aes128gcm', () => {
-    expect(parse({ ttl: '1', contentEncoding: 'aes128gcm', cryptoKey: 'p256ecdsa=BKey==' }, 10)).toMatchObject({
+    expect(
+      parse({ ttl: '1', contentEncoding: 'aes128gcm', cryptoKey: 'p256ecdsa=BKey==' }, 10),
+    ).toMatchObject({
       ok: true,
       headers: { encoding: 'aes128gcm', crypto_key: 'p256ecdsa=BKey' },
     });
@@ -97,25 +121,40 @@ describe('encryption headers', () => {
 
   it('require a base64url salt for aesgcm', () => {
     expect(rejectionCode({ ttl: '1', contentEncoding: 'aesgcm' }, 10)).toBe('encryption-headers');
-    expect(rejectionCode({ ttl: '1', contentEncoding: 'aesgcm', encryption: 'rs=4096' }, 10)).toBe('encryption-headers');
-    expect(rejectionCode({ ttl: '1', contentEncoding: 'aesgcm', encryption: 'salt=a+b' }, 10)).toBe('encryption-headers');
+    expect(rejectionCode({ ttl: '1', contentEncoding: 'aesgcm', encryption: 'rs=4096' }, 10)).toBe(
+      'encryption-headers',
+    );
+    expect(rejectionCode({ ttl: '1', contentEncoding: 'aesgcm', encryption: 'salt=a+b' }, 10)).toBe(
+      'encryption-headers',
+    );
   });
 
   it('require dh in a Crypto-Key sent with aesgcm', () => {
-    expect(rejectionCode({ ttl: '1', contentEncoding: 'aesgcm', encryption: 'salt=abc', cryptoKey: 'p256ecdsa=xyz' }, 10)).toBe(
-      'encryption-headers',
-    );
+    expect(
+      rejectionCode(
+        { ttl: '1', contentEncoding: 'aesgcm', encryption: 'salt=abc', cryptoKey: 'p256ecdsa=xyz' },
+        10,
+      ),
+    ).toBe('encryption-headers');
   });
 
   it('reject a Crypto-Key item without =', () => {
-    expect(rejectionCode({ ttl: '1', contentEncoding: 'aesgcm', encryption: 'salt=abc', cryptoKey: 'dh' }, 10)).toBe(
-      'encryption-headers',
-    );
+    expect(
+      rejectionCode(
+        { ttl: '1', contentEncoding: 'aesgcm', encryption: 'salt=abc', cryptoKey: 'dh' },
+        10,
+      ),
+    ).toBe('encryption-headers');
   });
 
   it('are forwarded with quotes removed and base64 padding stripped', () => {
     const outcome = parse(
-      { ttl: '1', contentEncoding: 'aesgcm', encryption: 'salt="abc=="', cryptoKey: 'dh="BPad=";p256ecdsa="BKey=="' },
+      {
+        ttl: '1',
+        contentEncoding: 'aesgcm',
+        encryption: 'salt="abc=="',
+        cryptoKey: 'dh="BPad=";p256ecdsa="BKey=="',
+      },
       10,
     );
     expect(outcome).toMatchObject({
@@ -125,15 +164,28 @@ describe('encryption headers', () => {
   });
 
   it('strip padding before a section separator too', () => {
-    const outcome = parse({ ttl: '1', contentEncoding: 'aesgcm', encryption: 'salt=ab==,rs=4096', cryptoKey: 'dh=x=,p256ecdsa=y' }, 10);
-    expect(outcome).toMatchObject({ headers: { encryption: 'salt=ab,rs=4096', crypto_key: 'dh=x,p256ecdsa=y' } });
+    const outcome = parse(
+      {
+        ttl: '1',
+        contentEncoding: 'aesgcm',
+        encryption: 'salt=ab==,rs=4096',
+        cryptoKey: 'dh=x=,p256ecdsa=y',
+      },
+      10,
+    );
+    expect(outcome).toMatchObject({
+      headers: { encryption: 'salt=ab,rs=4096', crypto_key: 'dh=x,p256ecdsa=y' },
+    });
   });
 });
 
 describe('Crypto-Key syntax', () => {
   it('parses sections of items, trimming spaces and quotes from values', () => {
     const sections = parseCryptoKey('dh="abc=" ; keyid=p256dh, p256ecdsa=xyz');
-    expect(sections?.map((s) => Object.fromEntries(s))).toEqual([{ dh: 'abc=', keyid: 'p256dh' }, { p256ecdsa: 'xyz' }]);
+    expect(sections?.map((s) => Object.fromEntries(s))).toEqual([
+      { dh: 'abc=', keyid: 'p256dh' },
+      { p256ecdsa: 'xyz' },
+    ]);
   });
 
   it('rejects an item without =', () => {

@@ -15,7 +15,11 @@ interface SenderKeys {
 function senderKeys(): SenderKeys {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const jwk = publicKey.export({ format: 'jwk' });
-  const raw = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  const raw = Buffer.concat([
+    Buffer.of(4),
+    Buffer.from(jwk.x!, 'base64url'),
+    Buffer.from(jwk.y!, 'base64url'),
+  ]);
   return { privateKey, publicKey: raw.toString('base64url'), raw };
 }
 
@@ -23,14 +27,26 @@ function b64json(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-function jwt(keys: SenderKeys, claims: Record<string, unknown>, header: Record<string, unknown> = { typ: 'JWT', alg: 'ES256' }): string {
+function jwt(
+  keys: SenderKeys,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = { typ: 'JWT', alg: 'ES256' },
+): string {
   const signingInput = `${b64json(header)}.${b64json(claims)}`;
-  const signature = sign('sha256', Buffer.from(signingInput), { key: keys.privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = sign('sha256', Buffer.from(signingInput), {
+    key: keys.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  });
   return `${signingInput}.${signature.toString('base64url')}`;
 }
 
 function goodClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { aud: AUDIENCE, exp: NOW_SECONDS + 12 * 3600, sub: 'mailto:ops@example.com', ...overrides };
+  return {
+    aud: AUDIENCE,
+    exp: NOW_SECONDS + 12 * 3600,
+    sub: 'mailto:ops@example.com',
+    ...overrides,
+  };
 }
 
 /** The part of web-push's API this file uses (its types live with @herald/testkit). */
@@ -57,7 +73,10 @@ function verifier(clock: Clock = new TestClock(NOW_SECONDS)): VapidVerifier {
   return new VapidVerifier({ audience: AUDIENCE, clock });
 }
 
-function expectInvalid(outcome: VapidOutcome, code: 'vapid-invalid' | 'encryption-headers' = 'vapid-invalid'): void {
+function expectInvalid(
+  outcome: VapidOutcome,
+  code: 'vapid-invalid' | 'encryption-headers' = 'vapid-invalid',
+): void {
   expect(outcome.kind).toBe('invalid');
   if (outcome.kind === 'invalid') expect(outcome.rejection.code).toBe(code);
 }
@@ -70,7 +89,9 @@ describe('VAPID verification', () => {
   });
 
   it('accepts `vapid t=,k=` and reports the key, its hash and the subject', () => {
-    const outcome = verifier().verify({ authorization: `vapid t=${jwt(sender, goodClaims())}, k=${sender.publicKey}` });
+    const outcome = verifier().verify({
+      authorization: `vapid t=${jwt(sender, goodClaims())}, k=${sender.publicKey}`,
+    });
     expect(outcome).toEqual({
       kind: 'valid',
       publicKey: sender.raw,
@@ -108,7 +129,9 @@ describe('VAPID verification', () => {
     // About one key in 60 has neither + nor / in standard base64; draw until it has.
     while (!/[+/]/.test(keys.raw.toString('base64'))) keys = senderKeys();
     const k = `${keys.raw.toString('base64')}==`;
-    const outcome = verifier().verify({ authorization: `vapid t=${jwt(keys, goodClaims())},k=${k}` });
+    const outcome = verifier().verify({
+      authorization: `vapid t=${jwt(keys, goodClaims())},k=${k}`,
+    });
     expect(outcome.kind).toBe('valid');
   });
 
@@ -120,8 +143,11 @@ describe('VAPID verification', () => {
   });
 
   it('rejects a token that expired more than a minute ago', () => {
-    const authorization = (exp: number): string => `vapid t=${jwt(sender, goodClaims({ exp }))},k=${sender.publicKey}`;
-    expect(verifier().verify({ authorization: authorization(NOW_SECONDS - 30) }).kind).toBe('valid');
+    const authorization = (exp: number): string =>
+      `vapid t=${jwt(sender, goodClaims({ exp }))},k=${sender.publicKey}`;
+    expect(verifier().verify({ authorization: authorization(NOW_SECONDS - 30) }).kind).toBe(
+      'valid',
+    );
     expectInvalid(verifier().verify({ authorization: authorization(NOW_SECONDS - 61) }));
   });
 
@@ -156,10 +182,16 @@ describe('VAPID verification', () => {
 
   it('rejects a malformed public key', () => {
     const token = jwt(sender, goodClaims());
-    expectInvalid(verifier().verify({ authorization: `vapid t=${token},k=${sender.raw.subarray(0, 33).toString('base64url')}` }));
+    expectInvalid(
+      verifier().verify({
+        authorization: `vapid t=${token},k=${sender.raw.subarray(0, 33).toString('base64url')}`,
+      }),
+    );
     const offCurve = Buffer.from(sender.raw);
     offCurve[64] = offCurve[64]! ^ 0x01;
-    expectInvalid(verifier().verify({ authorization: `vapid t=${token},k=${offCurve.toString('base64url')}` }));
+    expectInvalid(
+      verifier().verify({ authorization: `vapid t=${token},k=${offCurve.toString('base64url')}` }),
+    );
   });
 
   it('rejects a bad signature', () => {
@@ -167,7 +199,11 @@ describe('VAPID verification', () => {
     const [header, claims, signature] = token.split('.') as [string, string, string];
     const sig = Buffer.from(signature, 'base64url');
     sig[10] = sig[10]! ^ 0x01;
-    expectInvalid(verifier().verify({ authorization: `vapid t=${header}.${claims}.${sig.toString('base64url')},k=${sender.publicKey}` }));
+    expectInvalid(
+      verifier().verify({
+        authorization: `vapid t=${header}.${claims}.${sig.toString('base64url')},k=${sender.publicKey}`,
+      }),
+    );
     // Claims changed after signing.
     const forged = `${header}.${b64json(goodClaims({ sub: 'mailto:x@example.com' }))}.${signature}`;
     expectInvalid(verifier().verify({ authorization: `vapid t=${forged},k=${sender.publicKey}` }));
@@ -187,19 +223,39 @@ describe('VAPID verification', () => {
     expectInvalid(verifier().verify({ authorization }));
   });
 
-  it('accepts headers built by the web-push library', () => {
+  it('accepts headers built by the web-push library', async () => {
     // web-push is a dependency of @herald/testkit; core does not depend on it.
-    const webPush = require(require.resolve('web-push', { paths: [path.join(__dirname, '../../testkit')] })) as WebPushVapid;
+    const webPush = (await import(
+      require.resolve('web-push', { paths: [path.join(__dirname, '../../testkit')] })
+    )) as WebPushVapid;
     const keys = webPush.generateVAPIDKeys();
     const expSeconds = Math.floor(Date.now() / 1000) + 3600;
-    const headers = webPush.getVapidHeaders(AUDIENCE, 'mailto:ops@example.com', keys.publicKey, keys.privateKey, 'aes128gcm', expSeconds);
+    const headers = webPush.getVapidHeaders(
+      AUDIENCE,
+      'mailto:ops@example.com',
+      keys.publicKey,
+      keys.privateKey,
+      'aes128gcm',
+      expSeconds,
+    );
     const live = new VapidVerifier({ audience: AUDIENCE, clock: { nowMs: () => Date.now() } });
     const outcome = live.verify({ authorization: headers.Authorization });
     expect(outcome.kind).toBe('valid');
-    if (outcome.kind === 'valid') expect(outcome.publicKey.toString('base64url')).toBe(keys.publicKey);
+    if (outcome.kind === 'valid')
+      expect(outcome.publicKey.toString('base64url')).toBe(keys.publicKey);
 
-    const legacy = webPush.getVapidHeaders(AUDIENCE, 'mailto:ops@example.com', keys.publicKey, keys.privateKey, 'aesgcm', expSeconds);
-    const legacyOutcome = live.verify({ authorization: legacy.Authorization, cryptoKey: legacy['Crypto-Key'] });
+    const legacy = webPush.getVapidHeaders(
+      AUDIENCE,
+      'mailto:ops@example.com',
+      keys.publicKey,
+      keys.privateKey,
+      'aesgcm',
+      expSeconds,
+    );
+    const legacyOutcome = live.verify({
+      authorization: legacy.Authorization,
+      cryptoKey: legacy['Crypto-Key'],
+    });
     expect(legacyOutcome.kind).toBe('valid');
   });
 });
@@ -209,15 +265,25 @@ describe('the cache of verified tokens', () => {
     const v = verifier();
     const authorization = `vapid t=${jwt(sender, goodClaims())},k=${sender.publicKey}`;
     expect(v.verify({ authorization })).toMatchObject({ kind: 'valid', cacheHit: false });
-    expect(v.verify({ authorization })).toMatchObject({ kind: 'valid', cacheHit: true, subject: 'mailto:ops@example.com' });
+    expect(v.verify({ authorization })).toMatchObject({
+      kind: 'valid',
+      cacheHit: true,
+      subject: 'mailto:ops@example.com',
+    });
   });
 
   it('keys draft-scheme entries on the p256ecdsa key, not on the per-message dh', () => {
     const v = verifier();
     const authorization = `WebPush ${jwt(sender, goodClaims())}`;
-    expect(v.verify({ authorization, cryptoKey: `dh=AAAA;p256ecdsa=${sender.publicKey}` })).toMatchObject({ cacheHit: false });
-    expect(v.verify({ authorization, cryptoKey: `dh=BBBB;p256ecdsa=${sender.publicKey}` })).toMatchObject({ cacheHit: true });
-    expectInvalid(v.verify({ authorization, cryptoKey: `dh=BBBB;p256ecdsa=${senderKeys().publicKey}` }));
+    expect(
+      v.verify({ authorization, cryptoKey: `dh=AAAA;p256ecdsa=${sender.publicKey}` }),
+    ).toMatchObject({ cacheHit: false });
+    expect(
+      v.verify({ authorization, cryptoKey: `dh=BBBB;p256ecdsa=${sender.publicKey}` }),
+    ).toMatchObject({ cacheHit: true });
+    expectInvalid(
+      v.verify({ authorization, cryptoKey: `dh=BBBB;p256ecdsa=${senderKeys().publicKey}` }),
+    );
   });
 
   it('does not accept a cached token once the clock passes its exp', () => {
@@ -235,8 +301,14 @@ describe('the cache of verified tokens', () => {
   });
 
   it('evicts the least recently used entry when full', () => {
-    const v = new VapidVerifier({ audience: AUDIENCE, clock: new TestClock(NOW_SECONDS), cacheSize: 2 });
-    const headers = [1, 2, 3].map((i) => `vapid t=${jwt(sender, goodClaims({ exp: NOW_SECONDS + i }))},k=${sender.publicKey}`);
+    const v = new VapidVerifier({
+      audience: AUDIENCE,
+      clock: new TestClock(NOW_SECONDS),
+      cacheSize: 2,
+    });
+    const headers = [1, 2, 3].map(
+      (i) => `vapid t=${jwt(sender, goodClaims({ exp: NOW_SECONDS + i }))},k=${sender.publicKey}`,
+    );
     const [a, b, c] = headers as [string, string, string];
     v.verify({ authorization: a });
     v.verify({ authorization: b });
