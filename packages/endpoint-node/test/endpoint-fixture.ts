@@ -73,6 +73,8 @@ export interface EndpointFixture {
   readonly delivers: Deliver[];
   /** Waits for the next `deliver` not yet returned by an earlier call. */
   nextDeliver(): Promise<Deliver>;
+  /** Stops the database under the stores: every later storage call fails. */
+  stopDatabase(): Promise<void>;
   /** Registers a channel for a fresh uaid owned by `nodeId`; v2 when `appServerKey` is given. */
   subscribe(o?: { appServerKey?: Buffer }): Promise<TestSubscription>;
   close(): Promise<void>;
@@ -93,7 +95,7 @@ export async function startEndpointFixture(
   const keys = CryptoKeys.parse(CryptoKeys.generateKey());
   const nodeId = parseNodeId('connection-node-1')!;
   const log = recordingLogger();
-  const stores: TestStores = await openTestStores();
+  const stores: TestStores = await openTestStores(log);
   const { routerStore, messageStore } = o.wrapStores?.(stores) ?? stores;
   const bus = new InProcessBus({ log });
   const delivers: Deliver[] = [];
@@ -133,6 +135,7 @@ export async function startEndpointFixture(
       while (delivers.length <= consumed) await new Promise<void>((wake) => waiters.push(wake));
       return delivers[consumed++]!;
     },
+    stopDatabase: () => stores.stopDatabase(),
     async subscribe(s = {}) {
       const uaid = newUaid();
       const channelId = newChannelId();

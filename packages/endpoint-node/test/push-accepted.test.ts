@@ -162,10 +162,14 @@ describe('an accepted push', () => {
 describe('a push whose deliver cannot be published', () => {
   let f: EndpointFixture;
   beforeAll(async () => {
-    const failing = (bus: NodeBus): NodeBus =>
-      Object.assign(Object.create(bus) as NodeBus, {
-        publish: () => Promise.reject(new BusUnavailableError('bus down')),
-      });
+    const failing = (bus: NodeBus): NodeBus => ({
+      listen: (nodeId, handler) => bus.listen(nodeId, handler),
+      listenToAll: (handler) => bus.listenToAll(handler),
+      publish: () => Promise.reject(new BusUnavailableError('bus down')),
+      publishToAll: () => Promise.reject(new BusUnavailableError('bus down')),
+      ping: () => bus.ping(),
+      close: () => bus.close(),
+    });
     f = await startEndpointFixture({ wrapBus: failing });
   });
   afterAll(async () => {
