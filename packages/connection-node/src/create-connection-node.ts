@@ -18,7 +18,7 @@ import { Session } from './session/session';
 import { resolveConnectionSettings } from './settings';
 import type { ConnectionSettings } from './settings';
 import { startWsTransport } from './ws-transport';
-import type { WsTransport } from './ws-transport';
+import type { TlsFiles, WsTransport } from './ws-transport';
 
 export interface ConnectionNodeOptions {
   readonly nodeId: NodeId;
@@ -35,6 +35,13 @@ export interface ConnectionNodeOptions {
   readonly settings?: Partial<ConnectionSettings>;
   /** Where the node's metrics are declared (connection-metrics.ts); absent → none. */
   readonly registry?: Registry;
+  /** PEM certificate and key: serve wss:// directly, for installs without a TLS proxy. */
+  readonly tls?: TlsFiles;
+  /**
+   * Called once when `close()` starts, before anything is closed, so the process can
+   * fail its readiness probe while the sockets drain.
+   */
+  readonly onDraining?: () => void;
 }
 
 /** A running connection node. */
@@ -44,10 +51,10 @@ export interface ConnectionNode {
   /** Open WebSockets, identified or not. */
   connectionCount(): number;
   /**
-   * Stops accepting, closes every socket with 1001 (Firefox reconnects, to another node
-   * behind the load balancer), then closes the bus subscription. With `drainMs`, sockets
-   * are closed in ten slices spread over that time so the clients do not all reconnect
-   * at once. Resolves only after every in-flight storage call and publish of every
+   * Stops accepting (closes the listen socket), closes every socket with 1001 (Firefox
+   * reconnects, to another node behind the load balancer), then closes the bus
+   * subscriptions. With `drainMs`, sockets are closed in ten batches spread over that time
+   * so the clients do not all reconnect at once. Resolves only after every in-flight storage call and publish of every
    * session has settled, so the stores and the bus can be closed right after. Idempotent.
    */
   close(options?: { drainMs?: number }): Promise<void>;
@@ -99,8 +106,10 @@ export async function createConnectionNode(
       port: options.port,
       host: options.host,
       settings,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
       log,
       openSession: (link) => new Session(link, ctx),
+      onConnectionCapReached: () => metrics.connectionCapRejected(),
     });
   } catch (error) {
     await subscription.close();
@@ -111,13 +120,12 @@ export async function createConnectionNode(
 
   let closing: Promise<void> | undefined;
   const close = async (drainMs: number): Promise<void> => {
+    options.onDraining?.();
+    // The listen socket goes first: a load balancer sees refused connections and sends
+    // reconnecting clients to the other nodes.
     ws.stopAccepting();
-    const slices = drainMs > 0 ? 10 : 1;
-    const perSlice = Math.ceil(ws.connectionCount() / slices);
-    for (let slice = 0; slice < slices && ws.connectionCount() > 0; slice += 1) {
-      if (slice > 0) await new Promise((resolve) => setTimeout(resolve, drainMs / slices));
-      ws.closeSockets('shutdown', slice === slices - 1 ? undefined : perSlice);
-    }
+    log.info({ connections: ws.connectionCount(), drainMs }, 'connection node draining');
+    await closeInBatches(ws, drainMs);
     await subscription.close();
     // Closed sessions may still be awaiting storage (a drain fetch, an ack's delete); the
     // caller closes the stores next, so nothing may touch them after this resolves.
@@ -131,4 +139,22 @@ export async function createConnectionNode(
     connectionCount: () => ws.connectionCount(),
     close: (closeOptions = {}) => (closing ??= close(closeOptions.drainMs ?? 0)),
   };
+}
+
+/** Batches a drain is split into: enough to smooth the reconnect wave, few enough timers. */
+const DRAIN_BATCHES = 10;
+
+/**
+ * Closes every socket with 1001, in {@link DRAIN_BATCHES} equal batches spread evenly
+ * over `drainMs` (all at once when 0), so the clients do not all reconnect to the other
+ * nodes in the same instant. Sockets that leave by themselves meanwhile shorten it.
+ */
+async function closeInBatches(ws: WsTransport, drainMs: number): Promise<void> {
+  const batches = drainMs > 0 ? DRAIN_BATCHES : 1;
+  const perBatch = Math.ceil(ws.connectionCount() / batches);
+  const pauseMs = drainMs / batches;
+  for (let batch = 0; batch < batches && ws.connectionCount() > 0; batch += 1) {
+    if (batch > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    ws.closeSockets('shutdown', batch === batches - 1 ? undefined : perBatch);
+  }
 }

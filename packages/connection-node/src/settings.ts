@@ -21,6 +21,13 @@ export interface ConnectionSettings {
   readonly drainBatchSize: number;
   /** A client `{}` ping sooner than this after the previous accepted one closes 4774. */
   readonly clientPingMinIntervalMs: number;
+  /**
+   * Open sockets at which new WebSocket upgrades are accepted and closed at once with
+   * 1013 "Try Again Later" (Firefox retries with backoff). 0 = unlimited.
+   */
+  readonly maxConnections: number;
+  /** How often broadcast versions are re-read from the broadcast store; 0 = only at start. */
+  readonly broadcastPollMs: number;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
@@ -30,6 +37,8 @@ export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   messageLimitPerDrain: 150,
   drainBatchSize: 10,
   clientPingMinIntervalMs: 45_000,
+  maxConnections: 0,
+  broadcastPollMs: 30_000,
 };
 
 /** Fills defaults and rejects values that would make the node misbehave silently. */
@@ -52,5 +61,8 @@ export function resolveConnectionSettings(
     throw new RangeError('idleTimeoutSeconds must be 0 (off) or at least 8');
   }
   if (settings.maxFrameBytes < 1024) throw new RangeError('maxFrameBytes must be at least 1024');
+  if (!Number.isInteger(settings.maxConnections)) {
+    throw new RangeError('maxConnections must be a whole number (0 = unlimited)');
+  }
   return settings;
 }

@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import * as uws from 'uWebSockets.js';
 import type {
   HttpRequest,
@@ -11,6 +13,7 @@ import type { Logger } from '@herald/core';
 import { HelloDeadlines } from './hello-deadlines';
 import type { AwaitingHello } from './hello-deadlines';
 import type { ConnectionSettings } from './settings';
+import { CLOSE_FRAMES } from './session/close-causes';
 import type { CloseCause } from './session/close-causes';
 import type { SendResult, SessionTransport } from './session/session-transport';
 
@@ -37,9 +40,18 @@ export interface WsTransportOptions {
   readonly port: number;
   readonly host?: string;
   readonly settings: ConnectionSettings;
+  /** PEM files; when given the socket speaks TLS (wss://) through uWS's SSLApp. */
+  readonly tls?: TlsFiles;
   readonly log: Logger;
+  /** Called for each upgrade refused because `maxConnections` sockets are open. */
+  readonly onConnectionCapReached: () => void;
   /** Creates the session for a newly opened socket. */
   readonly openSession: (transport: SessionTransport) => TransportSession;
+}
+
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 export interface WsTransport {
@@ -112,7 +124,8 @@ export async function startWsTransport(options: WsTransportOptions): Promise<WsT
 
   const links = new Set<SocketLink>();
   const deadlines = new HelloDeadlines<SocketLink>(settings.helloTimeoutMs);
-  const app: TemplatedApp = uws.App();
+  const app: TemplatedApp = await createApp(options.tls);
+  const { maxConnections } = settings;
 
   app.ws<SocketData>('/', {
     maxPayloadLength: settings.maxFrameBytes,
@@ -133,6 +146,15 @@ export async function startWsTransport(options: WsTransportOptions): Promise<WsT
     },
     open: (socket) => {
       const link = socket.getUserData().link;
+      if (maxConnections > 0 && links.size >= maxConnections) {
+        // Accepted then closed, rather than refused at the HTTP upgrade: Firefox treats a
+        // failed upgrade like a network error, but a 1013 close as "retry later" with
+        // backoff; and the close is cheap (no session is created).
+        options.onConnectionCapReached();
+        const { code, reason } = CLOSE_FRAMES['node-full'];
+        socket.end(code, reason);
+        return;
+      }
       link.socket = socket;
       link.session = options.openSession(link);
       links.add(link);
@@ -184,6 +206,20 @@ export async function startWsTransport(options: WsTransportOptions): Promise<WsT
       deadlines.stop();
     },
   };
+}
+
+/** A plain App, or an SSLApp once the PEM files are known to be readable. */
+async function createApp(tls: TlsFiles | undefined): Promise<TemplatedApp> {
+  if (tls === undefined) return uws.App();
+  // uWS does not say which file is wrong (it only fails later, at listen); check first.
+  for (const file of [tls.certFile, tls.keyFile]) {
+    try {
+      await access(file, constants.R_OK);
+    } catch (error) {
+      throw new Error(`TLS file ${file} is not readable`, { cause: error });
+    }
+  }
+  return uws.SSLApp({ cert_file_name: tls.certFile, key_file_name: tls.keyFile });
 }
 
 function offersPushSubprotocol(header: string): boolean {

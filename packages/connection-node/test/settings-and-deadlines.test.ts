@@ -10,6 +10,8 @@ describe('connection settings', () => {
       messageLimitPerDrain: 150,
       drainBatchSize: 10,
       clientPingMinIntervalMs: 45_000,
+      maxConnections: 0,
+      broadcastPollMs: 30_000,
     });
     expect(resolveConnectionSettings({ drainBatchSize: 3 })).toEqual({
       ...DEFAULT_CONNECTION_SETTINGS,
@@ -22,6 +24,7 @@ describe('connection settings', () => {
     ['an idle timeout uWS would abort on', { idleTimeoutSeconds: 4 }],
     ['an empty drain batch', { drainBatchSize: 0 }],
     ['a non-number', { maxFrameBytes: Number.NaN }],
+    ['a fractional connection cap', { maxConnections: 1.5 }],
   ])('refuses %s', (_what, overrides) => {
     expect(() => resolveConnectionSettings(overrides)).toThrow(RangeError);
   });

@@ -25,7 +25,9 @@ export type CloseCause =
   /** The node is shutting down; the client reconnects (to another node). */
   | 'shutdown'
   /** A defect in Herald; the client reconnects and starts afresh. */
-  | 'internal-error';
+  | 'internal-error'
+  /** The node already holds `maxConnections` sockets; the client retries with backoff. */
+  | 'node-full';
 
 export interface CloseFrame {
   readonly code: number;
@@ -46,4 +48,6 @@ export const CLOSE_FRAMES = {
   'storage-unavailable': { code: 1011, reason: 'SM' },
   shutdown: { code: 1001, reason: 'Shutdown' },
   'internal-error': { code: 1011, reason: 'SM' },
+  // RFC 6455 "Try Again Later": a retryable close, unlike 4774.
+  'node-full': { code: 1013, reason: 'Try Again Later' },
 } as const satisfies Record<CloseCause, CloseFrame>;

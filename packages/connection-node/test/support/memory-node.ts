@@ -8,7 +8,7 @@ import {
 import type { MessageStore, NodeBus, NodeId, RouterStore } from '@herald/core';
 import type { Registry } from 'prom-client';
 import { createConnectionNode } from '../../src';
-import type { ConnectionNode, ConnectionSettings } from '../../src';
+import type { ConnectionNode, ConnectionNodeOptions, ConnectionSettings } from '../../src';
 import { MemoryLogger } from './quiet-logger';
 
 export interface MemoryNodeOptions {
@@ -18,6 +18,8 @@ export interface MemoryNodeOptions {
   readonly messageStore?: MessageStore;
   readonly bus?: NodeBus;
   readonly registry?: Registry;
+  readonly tls?: ConnectionNodeOptions['tls'];
+  readonly onDraining?: () => void;
 }
 
 export type MemoryNode = ConnectionNode & {
@@ -52,9 +54,12 @@ export async function startMemoryNode(options: MemoryNodeOptions = {}): Promise<
     log,
     settings: options.settings ?? {},
     ...(options.registry === undefined ? {} : { registry: options.registry }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+    ...(options.onDraining === undefined ? {} : { onDraining: options.onDraining }),
   });
+  const scheme = options.tls === undefined ? 'ws' : 'wss';
   return Object.assign(node, {
-    url: `ws://127.0.0.1:${node.port}/`,
+    url: `${scheme}://127.0.0.1:${node.port}/`,
     keys,
     routerStore,
     messageStore,
