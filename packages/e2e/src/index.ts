@@ -4,3 +4,4 @@ export * from './cluster-sender';
 export * from './cluster-storage';
 export * from './agent-pool';
 export * from './delivery-tally';
+export * from './run-herald';
