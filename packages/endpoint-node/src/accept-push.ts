@@ -93,7 +93,10 @@ function parseApiVersion(segment: string): 1 | 2 | undefined {
 }
 
 /** Runs the push path for one request. Rejects only on a programming error. */
-export async function acceptPush(deps: AcceptPushDeps, input: AcceptPushInput): Promise<AcceptPushOutcome> {
+export async function acceptPush(
+  deps: AcceptPushDeps,
+  input: AcceptPushInput,
+): Promise<AcceptPushOutcome> {
   const apiVersion = parseApiVersion(input.apiVersion);
   if (apiVersion === undefined) return reject('invalid-token', 'Invalid API version');
 
@@ -102,7 +105,10 @@ export async function acceptPush(deps: AcceptPushDeps, input: AcceptPushInput): 
   const subscription = openEndpointToken(deps.keys, apiVersion, input.token);
   if (subscription === undefined) return reject('invalid-token', 'Invalid endpoint token');
 
-  const vapid = deps.vapid.verify({ authorization: input.authorization, cryptoKey: input.cryptoKey });
+  const vapid = deps.vapid.verify({
+    authorization: input.authorization,
+    cryptoKey: input.cryptoKey,
+  });
   if (vapid.kind === 'invalid') return { kind: 'rejected', rejection: vapid.rejection };
 
   if (apiVersion === 2) {
@@ -125,7 +131,10 @@ export async function acceptPush(deps: AcceptPushDeps, input: AcceptPushInput): 
   }
 
   if (input.body.length > deps.maxBodyBytes) {
-    return reject('payload-too-large', `Data payload must be smaller than ${deps.maxBodyBytes + 1} bytes`);
+    return reject(
+      'payload-too-large',
+      `Data payload must be smaller than ${deps.maxBodyBytes + 1} bytes`,
+    );
   }
 
   const headers = parsePushHeadersFor(input, deps.maxTtlSeconds);
@@ -159,7 +168,10 @@ export async function acceptPush(deps: AcceptPushDeps, input: AcceptPushInput): 
   };
 }
 
-function parsePushHeadersFor(input: AcceptPushInput, maxTtlSeconds: number): ReturnType<typeof parsePushHeaders> {
+function parsePushHeadersFor(
+  input: AcceptPushInput,
+  maxTtlSeconds: number,
+): ReturnType<typeof parsePushHeaders> {
   return parsePushHeaders(
     {
       ttl: input.ttl,
@@ -189,7 +201,12 @@ function buildNotification(
 ): Notification {
   const receivedAtMs = deps.clock.nowMs();
   const receivedAtUs = deps.micros.next(receivedAtMs);
-  const storageKey = storageKeyFor({ channelId: m.channelId, topic: m.topic, receivedAtUs });
+  const storageKey = storageKeyFor({
+    channelId: m.channelId,
+    topic: m.topic,
+    receivedAtUs,
+    writerId: deps.micros.writerId,
+  });
   const messageId = sealMessageId(deps.keys, { uaid: m.uaid, channelId: m.channelId, storageKey });
   const hasData = m.body.length > 0;
   return {

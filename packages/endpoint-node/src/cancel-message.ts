@@ -7,13 +7,20 @@
  * an old topic message never removes the newer message that replaced it (autopush-rs
  * deletes whatever holds the topic; the Python autopush guarded it, as Herald does).
  */
-import { StorageUnavailableError, openMessageId, type CryptoKeys, type Logger, type MessageId, type MessageStore, type PushRejection } from '@herald/core';
+import {
+  StorageUnavailableError,
+  openMessageId,
+  type CryptoKeys,
+  type Logger,
+  type MessageId,
+  type MessageStore,
+  type PushRejection,
+} from '@herald/core';
 import { errorSummary } from './error-summary';
 
 export type CancelMessageOutcome =
   /** The row is gone, or was never there (already delivered, expired): both are 204. */
-  | { readonly kind: 'cancelled' }
-  | { readonly kind: 'rejected'; readonly rejection: PushRejection };
+  { readonly kind: 'cancelled' } | { readonly kind: 'rejected'; readonly rejection: PushRejection };
 
 export interface CancelMessageDeps {
   readonly keys: CryptoKeys;
@@ -22,10 +29,16 @@ export interface CancelMessageDeps {
 }
 
 /** Deletes the stored message named by `messageId`. Rejects only on a programming error. */
-export async function cancelMessage(deps: CancelMessageDeps, messageId: string): Promise<CancelMessageOutcome> {
+export async function cancelMessage(
+  deps: CancelMessageDeps,
+  messageId: string,
+): Promise<CancelMessageOutcome> {
   const opened = openMessageId(deps.keys, messageId);
   if (opened === undefined) {
-    return { kind: 'rejected', rejection: { code: 'invalid-message-id', message: 'Invalid message ID' } };
+    return {
+      kind: 'rejected',
+      rejection: { code: 'invalid-message-id', message: 'Invalid message ID' },
+    };
   }
   try {
     await deps.messageStore.delete(opened.uaid, opened.storageKey, messageId as MessageId);

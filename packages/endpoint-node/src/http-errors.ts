@@ -12,7 +12,8 @@ import type { Response } from 'express';
 import { PUSH_ERRORS, type PushRejection } from '@herald/core';
 
 /** Where the errno table is documented; every error body links to it. */
-export const ERROR_DOCS_URL = 'https://github.com/herald-push/herald/blob/main/docs/http-api.md#errors';
+export const ERROR_DOCS_URL =
+  'https://github.com/herald-push/herald/blob/main/docs/http-api.md#errors';
 
 /** How long a sender may cache a 410 (the subscription will never come back). */
 const GONE_CACHE_SECONDS = 86_400;

@@ -49,9 +49,10 @@ export function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Bu
       cleanup();
       reject(error);
     };
-    // 'close' before 'end' means the client went away mid-body.
+    // 'close' before 'end' means the client went away mid-body: its fault, not a
+    // server error, so the error carries a 4xx status and is answered without a log line.
     const onClose = (): void => {
-      if (!req.complete) onError(new Error('request aborted'));
+      if (!req.complete) onError(Object.assign(new Error('request aborted'), { status: 400 }));
     };
     req.on('data', onData);
     req.once('end', onEnd);

@@ -3,7 +3,13 @@
  * parse each request into a use-case input, run the use case, write its outcome.
  * No rule about pushes lives here; those are in `accept-push.ts` and `cancel-message.ts`.
  */
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import {
+  Router,
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { Logger } from '@herald/core';
 import { acceptPush, type AcceptPushDeps } from './accept-push';
 import { cancelMessage, type CancelMessageDeps } from './cancel-message';
@@ -25,7 +31,9 @@ export function endpointRoutes(deps: EndpointRoutesDeps): Router {
   router.post('/wpush/:apiVersion/:token', (req, res) =>
     push(deps.accept, req, res, param(req, 'apiVersion'), param(req, 'token')),
   );
-  router.post('/wpush/:token', (req, res) => push(deps.accept, req, res, 'v1', param(req, 'token')));
+  router.post('/wpush/:token', (req, res) =>
+    push(deps.accept, req, res, 'v1', param(req, 'token')),
+  );
 
   router.delete('/m/:messageId', async (req, res) => {
     const outcome = await cancelMessage(deps.cancel, param(req, 'messageId'));
@@ -69,7 +77,10 @@ async function push(
   });
   switch (outcome.kind) {
     case 'accepted':
-      res.status(201).set({ Location: outcome.location, TTL: String(outcome.ttlSeconds) }).end();
+      res
+        .status(201)
+        .set({ Location: outcome.location, TTL: String(outcome.ttlSeconds) })
+        .end();
       return;
     case 'rejected':
       sendRejection(res, outcome.rejection);
@@ -99,7 +110,10 @@ export function errorAnswer(log: Logger): ErrorRequestHandler {
       sendError(res, { status, errno: null, message: 'Bad request' });
       return;
     }
-    log.error({ err: errorSummary(error), method: req.method, route: routeOf(req) }, 'request failed');
+    log.error(
+      { err: errorSummary(error), method: req.method, route: routeOf(req) },
+      'request failed',
+    );
     if (res.headersSent) {
       res.destroy();
       return;

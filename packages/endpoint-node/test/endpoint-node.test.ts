@@ -62,7 +62,10 @@ describe('an endpoint node', () => {
     const uaid = newUaid();
     const channelId = newChannelId();
     await routerStore.addChannel(uaid, channelId, { nodeId, connectedAtMs: Date.now() });
-    return endpointUrl(`http://127.0.0.1:${node.port}`, makeEndpointToken(keys, { uaid, channelId }));
+    return endpointUrl(
+      `http://127.0.0.1:${node.port}`,
+      makeEndpointToken(keys, { uaid, channelId }),
+    );
   }
 
   afterAll(async () => {
@@ -99,9 +102,9 @@ describe('an endpoint node', () => {
     await saveStarted;
 
     const closed = node.close();
-    await expect(httpRequest(`http://127.0.0.1:${node.port}/__lbheartbeat__`, { method: 'GET' })).rejects.toThrow(
-      /ECONNREFUSED/,
-    );
+    await expect(
+      httpRequest(`http://127.0.0.1:${node.port}/__lbheartbeat__`, { method: 'GET' }),
+    ).rejects.toThrow(/ECONNREFUSED/);
     gateSaves = false;
     releaseSave();
     const reply = await inFlight;

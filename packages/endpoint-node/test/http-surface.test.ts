@@ -75,17 +75,31 @@ describe('the endpoint HTTP surface', () => {
       expect(reply.headers['access-control-allow-methods']).toBe('DELETE, GET, POST, PUT, OPTIONS');
       const allowed = reply.headers['access-control-allow-headers']?.split(/,\s*/);
       expect(allowed).toEqual(
-        expect.arrayContaining(['content-encoding', 'encryption', 'crypto-key', 'ttl', 'topic', 'urgency', 'content-type', 'authorization']),
+        expect.arrayContaining([
+          'content-encoding',
+          'encryption',
+          'crypto-key',
+          'ttl',
+          'topic',
+          'urgency',
+          'content-type',
+          'authorization',
+        ]),
       );
       expect(reply.headers['access-control-max-age']).toBe('3600');
     });
 
     it('lets a page read Location, TTL and WWW-Authenticate from any answer', async () => {
       const sub = await f.subscribe();
-      const reply = await sendPush(sub, 'from a page', { ttl: 60, headers: { Origin: 'https://app.example.com' } });
+      const reply = await sendPush(sub, 'from a page', {
+        ttl: 60,
+        headers: { Origin: 'https://app.example.com' },
+      });
       expect(reply.status).toBe(201);
       expect(reply.headers['access-control-allow-origin']).toBe('*');
-      expect(reply.headers['access-control-expose-headers']).toBe('location, ttl, www-authenticate');
+      expect(reply.headers['access-control-expose-headers']).toBe(
+        'location, ttl, www-authenticate',
+      );
       const refused = await httpRequest(`${f.origin}/nowhere`, { method: 'GET' });
       expect(refused.headers['access-control-allow-origin']).toBe('*');
     });

@@ -31,7 +31,12 @@ describe('an accepted push', () => {
     const deliver = await f.nextDeliver();
     expect(deliver.hops).toBe(0);
     const n = deliver.notification;
-    expect(n).toMatchObject({ uaid: sub.uaid, channelId: sub.channelId, ttlSeconds: 60, urgency: 'normal' });
+    expect(n).toMatchObject({
+      uaid: sub.uaid,
+      channelId: sub.channelId,
+      ttlSeconds: 60,
+      urgency: 'normal',
+    });
     expect(location).toBe(`${f.origin}/m/${n.messageId}`);
     expect(n.storageKey).toMatch(/^02:\d{16}:/);
     expect(n.headers).toEqual({ encoding: 'aes128gcm' });
@@ -60,7 +65,9 @@ describe('an accepted push', () => {
       body: Buffer.alloc(5630, 7),
     });
     expect(reply.status).toBe(201);
-    expect((await f.nextDeliver()).notification.data).toBe(Buffer.alloc(5630, 7).toString('base64url'));
+    expect((await f.nextDeliver()).notification.data).toBe(
+      Buffer.alloc(5630, 7).toString('base64url'),
+    );
   });
 
   it('accepts a push to a v2 endpoint signed with the key the subscription was made with', async () => {
@@ -110,7 +117,9 @@ describe('an accepted push', () => {
 
   it('accepts an empty body without looking at encryption headers, and sends no data or headers', async () => {
     const sub = await f.subscribe();
-    const reply = await postRaw(sub.endpoint, { headers: { TTL: '60', 'Content-Encoding': 'bogus' } });
+    const reply = await postRaw(sub.endpoint, {
+      headers: { TTL: '60', 'Content-Encoding': 'bogus' },
+    });
     expect(reply.status).toBe(201);
     const { notification } = await f.nextDeliver();
     expect(notification).not.toHaveProperty('data');
@@ -129,9 +138,15 @@ describe('an accepted push', () => {
 
   it('keeps Topic and Urgency, and a newer message on the same topic replaces the older one', async () => {
     const sub = await f.subscribe();
-    expect((await sendPush(sub, 'first', { ttl: 60, topic: 'scores', urgency: 'high' })).status).toBe(201);
+    expect(
+      (await sendPush(sub, 'first', { ttl: 60, topic: 'scores', urgency: 'high' })).status,
+    ).toBe(201);
     const first = (await f.nextDeliver()).notification;
-    expect(first).toMatchObject({ topic: 'scores', urgency: 'high', storageKey: `01:${sub.channelId}:scores` });
+    expect(first).toMatchObject({
+      topic: 'scores',
+      urgency: 'high',
+      storageKey: `01:${sub.channelId}:scores`,
+    });
 
     expect((await sendPush(sub, 'second', { ttl: 60, topic: 'scores' })).status).toBe(201);
     const second = (await f.nextDeliver()).notification;
@@ -144,16 +159,25 @@ describe('an accepted push', () => {
     for (const text of ['one', 'two', 'three', 'four']) {
       expect((await sendPush(sub, text, { ttl: 60 })).status).toBe(201);
     }
-    const delivered = [await f.nextDeliver(), await f.nextDeliver(), await f.nextDeliver(), await f.nextDeliver()];
+    const delivered = [
+      await f.nextDeliver(),
+      await f.nextDeliver(),
+      await f.nextDeliver(),
+      await f.nextDeliver(),
+    ];
     const stored = await storedRows(sub.uaid);
     expect(stored.map((n) => n.messageId)).toEqual(delivered.map((d) => d.notification.messageId));
   });
 
   it('treats the version-less /wpush/{token} URL as v1', async () => {
     const sub = await f.subscribe();
-    const reply = await sendPush({ ...sub, endpoint: sub.endpoint.replace('/wpush/v1/', '/wpush/') }, 'old url', {
-      ttl: 60,
-    });
+    const reply = await sendPush(
+      { ...sub, endpoint: sub.endpoint.replace('/wpush/v1/', '/wpush/') },
+      'old url',
+      {
+        ttl: 60,
+      },
+    );
     expect(reply.status).toBe(201);
     expect((await f.nextDeliver()).notification.channelId).toBe(sub.channelId);
   });
@@ -181,6 +205,8 @@ describe('a push whose deliver cannot be published', () => {
     const reply = await sendPush(sub, 'stored anyway', { ttl: 60 });
     expect(reply.status).toBe(201);
     expect(await f.messageStore.fetch(sub.uaid, { limit: 10, nowMs: Date.now() })).toHaveLength(1);
-    expect(f.log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'deliver publish failed' }));
+    expect(f.log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'deliver publish failed' }),
+    );
   });
 });

@@ -1,5 +1,15 @@
-import { generateVapidKeys, postRaw, sendPush, vapidHeaders, type VapidDetails } from '@herald/testkit';
-import { startEndpointFixture, type EndpointFixture, type TestSubscription } from './endpoint-fixture';
+import {
+  generateVapidKeys,
+  postRaw,
+  sendPush,
+  vapidHeaders,
+  type VapidDetails,
+} from '@herald/testkit';
+import {
+  startEndpointFixture,
+  type EndpointFixture,
+  type TestSubscription,
+} from './endpoint-fixture';
 import { expectError } from './expect-error';
 
 const vapid: VapidDetails = { subject: 'mailto:ops@example.com', ...generateVapidKeys() };
@@ -33,11 +43,19 @@ describe('a refused push', () => {
     });
 
     it('is 404/102 for an api version other than v1 or v2', async () => {
-      expectError(await post({ TTL: '60' }, body, sub.endpoint.replace('/wpush/v1/', '/wpush/v3/')), 404, 102);
+      expectError(
+        await post({ TTL: '60' }, body, sub.endpoint.replace('/wpush/v1/', '/wpush/v3/')),
+        404,
+        102,
+      );
     });
 
     it('is 404/102 for a v1 token on a v2 URL', async () => {
-      expectError(await post({ TTL: '60' }, body, sub.endpoint.replace('/wpush/v1/', '/wpush/v2/')), 404, 102);
+      expectError(
+        await post({ TTL: '60' }, body, sub.endpoint.replace('/wpush/v1/', '/wpush/v2/')),
+        404,
+        102,
+      );
     });
 
     it('is 410/106, cacheable for a day, when the channel is no longer registered', async () => {
@@ -57,19 +75,27 @@ describe('a refused push', () => {
 
   describe('because of VAPID', () => {
     it('is 401/109 with a challenge on a v2 endpoint without VAPID', async () => {
-      const restricted = await f.subscribe({ appServerKey: Buffer.from(vapid.publicKey, 'base64url') });
+      const restricted = await f.subscribe({
+        appServerKey: Buffer.from(vapid.publicKey, 'base64url'),
+      });
       const reply = await sendPush(restricted, 'hi', { ttl: 60 });
       expectError(reply, 401, 109);
       expect(reply.headers['www-authenticate']).toBe('vapid');
     });
 
     it('is 401/109 on a v2 endpoint signed with a different key', async () => {
-      const restricted = await f.subscribe({ appServerKey: Buffer.from(vapid.publicKey, 'base64url') });
+      const restricted = await f.subscribe({
+        appServerKey: Buffer.from(vapid.publicKey, 'base64url'),
+      });
       expectError(await sendPush(restricted, 'hi', { ttl: 60, vapid: otherVapid }), 401, 109);
     });
 
     it('is 401/109 with a challenge when the token has expired', async () => {
-      const expired = vapidHeaders({ audience: f.origin, vapid, expiresAtSeconds: Math.floor(Date.now() / 1000) - 3600 });
+      const expired = vapidHeaders({
+        audience: f.origin,
+        vapid,
+        expiresAtSeconds: Math.floor(Date.now() / 1000) - 3600,
+      });
       const reply = await sendPush(sub, 'hi', { ttl: 60, headers: expired });
       expectError(reply, 401, 109);
       expect(reply.headers['www-authenticate']).toBe('vapid');
@@ -81,13 +107,28 @@ describe('a refused push', () => {
     });
 
     it('is 400/110 for the WebPush scheme without a Crypto-Key to take the key from', async () => {
-      const { Authorization } = vapidHeaders({ audience: f.origin, vapid, contentEncoding: 'aesgcm' });
+      const { Authorization } = vapidHeaders({
+        audience: f.origin,
+        vapid,
+        contentEncoding: 'aesgcm',
+      });
       expect(Authorization).toMatch(/^WebPush /);
-      expectError(await sendPush(sub, 'hi', { ttl: 60, headers: { Authorization: Authorization! } }), 400, 110);
+      expectError(
+        await sendPush(sub, 'hi', { ttl: 60, headers: { Authorization: Authorization! } }),
+        400,
+        110,
+      );
     });
 
     it('is refused on a v1 endpoint too when an Authorization header is present but invalid', async () => {
-      expectError(await sendPush(sub, 'hi', { ttl: 60, headers: { Authorization: 'vapid t=nonsense,k=nonsense' } }), 401, 109);
+      expectError(
+        await sendPush(sub, 'hi', {
+          ttl: 60,
+          headers: { Authorization: 'vapid t=nonsense,k=nonsense' },
+        }),
+        401,
+        109,
+      );
     });
   });
 
@@ -118,21 +159,37 @@ describe('a refused push', () => {
     });
 
     it('is 400/110 for aes128gcm with an Encryption salt', async () => {
-      expectError(await post({ TTL: '60', 'Content-Encoding': 'aes128gcm', Encryption: 'salt=c2FsdA' }), 400, 110);
+      expectError(
+        await post({ TTL: '60', 'Content-Encoding': 'aes128gcm', Encryption: 'salt=c2FsdA' }),
+        400,
+        110,
+      );
     });
 
     it('is 400/110 for aesgcm without a salt', async () => {
-      expectError(await post({ TTL: '60', 'Content-Encoding': 'aesgcm', 'Crypto-Key': 'dh=AAEC' }), 400, 110);
+      expectError(
+        await post({ TTL: '60', 'Content-Encoding': 'aesgcm', 'Crypto-Key': 'dh=AAEC' }),
+        400,
+        110,
+      );
     });
   });
 
   describe('because of its size', () => {
     it('is 413/104 for a body of 5631 bytes', async () => {
-      expectError(await post({ TTL: '60', 'Content-Encoding': 'aes128gcm' }, Buffer.alloc(5631, 7)), 413, 104);
+      expectError(
+        await post({ TTL: '60', 'Content-Encoding': 'aes128gcm' }, Buffer.alloc(5631, 7)),
+        413,
+        104,
+      );
     });
 
     it('is 413/104 for a body far over the limit, and the connection survives it', async () => {
-      expectError(await post({ TTL: '60', 'Content-Encoding': 'aes128gcm' }, Buffer.alloc(1_000_000, 7)), 413, 104);
+      expectError(
+        await post({ TTL: '60', 'Content-Encoding': 'aes128gcm' }, Buffer.alloc(1_000_000, 7)),
+        413,
+        104,
+      );
     });
   });
 
@@ -154,7 +211,11 @@ describe('a refused push', () => {
     it('reports VAPID before a gone subscription', async () => {
       const gone = await f.subscribe();
       await f.routerStore.remove(gone.uaid);
-      expectError(await sendPush(gone, 'hi', { ttl: 60, headers: { Authorization: 'vapid t=x,k=y' } }), 401, 109);
+      expectError(
+        await sendPush(gone, 'hi', { ttl: 60, headers: { Authorization: 'vapid t=x,k=y' } }),
+        401,
+        109,
+      );
     });
   });
 });

@@ -9,7 +9,9 @@ function failing<T extends object>(store: T, method: keyof T, error: Error): T {
     get(target, property) {
       if (property === method) return () => Promise.reject(error);
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
     },
   });
 }
@@ -35,7 +37,9 @@ describe('when the database is down', () => {
 
     const cancel = await httpRequest(accepted.headers.location!, { method: 'DELETE' });
     expectError(cancel, 503, 201);
-    expect(f.log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'router lookup failed' }));
+    expect(f.log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'router lookup failed' }),
+    );
   });
 });
 
@@ -45,7 +49,11 @@ describe('when only saving messages fails', () => {
     f = await startEndpointFixture({
       wrapStores: ({ routerStore, messageStore }) => ({
         routerStore,
-        messageStore: failing<MessageStore>(messageStore, 'save', new StorageUnavailableError('throttled')),
+        messageStore: failing<MessageStore>(
+          messageStore,
+          'save',
+          new StorageUnavailableError('throttled'),
+        ),
       }),
     });
   });
@@ -58,7 +66,9 @@ describe('when only saving messages fails', () => {
     const reply = await sendPush(sub, 'unsaved', { ttl: 60 });
     expectError(reply, 503, 201);
     expect(reply.headers['retry-after']).toBe('120');
-    expect(f.log.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'message save failed' }));
+    expect(f.log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'message save failed' }),
+    );
     expect(f.delivers).toEqual([]);
   });
 
@@ -87,9 +97,14 @@ describe('when a store fails in an unexpected way', () => {
     const sub = await f.subscribe();
     expectError(await sendPush(sub, 'boom', { ttl: 60 }), 500, 999);
     const logged = f.log.lines.find((l) => l.level === 'error');
-    expect(logged).toMatchObject({ message: 'request failed', fields: { route: '/wpush/:apiVersion/:token' } });
+    expect(logged).toMatchObject({
+      message: 'request failed',
+      fields: { route: '/wpush/:apiVersion/:token' },
+    });
     // The log line names the route pattern, never the URL with its token.
-    expect(JSON.stringify(logged)).not.toContain(sub.endpoint.slice(sub.endpoint.lastIndexOf('/') + 1));
+    expect(JSON.stringify(logged)).not.toContain(
+      sub.endpoint.slice(sub.endpoint.lastIndexOf('/') + 1),
+    );
     expect((await httpRequest(`${f.origin}/__lbheartbeat__`, { method: 'GET' })).status).toBe(200);
   });
 });
