@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { CryptoKeys } from './crypto-keys';
 import { channelIdFromBytes, uaidFromBytes, uuidBytes } from './ids';
 import type { ChannelId, MessageId, Uaid } from './model';
@@ -8,13 +9,15 @@ import type { ChannelId, MessageId, Uaid } from './model';
  * A message id seals uaid ‖ channel id ‖ the row's storage key, so `DELETE /m/{id}` can
  * find the row without a lookup and nobody can forge one for another user's message.
  * Sealed plaintext: kind(1) ‖ uaid(16) ‖ channel(16) ‖ rest, where rest is the 8-byte
- * big-endian receive time in µs for `02:` keys, the UTF-8 topic for `01:` keys, and the
- * whole storage key (UTF-8) for any other shape.
+ * big-endian receive time in µs and the 4-byte writer id for `02:` keys, the UTF-8 topic
+ * for `01:` keys, and the whole storage key (UTF-8) for any other shape.
  */
 
 const TOPIC_PREFIX = '01:';
 const TIMESTAMP_PREFIX = '02:';
 const TIMESTAMP_DIGITS = 16;
+const WRITER_DIGITS = 8;
+const TIMESTAMP_REST_BYTES = 12;
 const KIND_OTHER = 0;
 const KIND_TOPIC = 1;
 const KIND_TIMESTAMP = 2;
@@ -28,27 +31,40 @@ export interface MessageIdContents {
 
 /**
  * The message table's sort key (design: topic rows first, then arrival order):
- * `01:{channelId}:{topic}` or `02:{receivedAtUs, 16 digits}:{channelId}`.
+ * `01:{channelId}:{topic}` or `02:{receivedAtUs, 16 digits}:{writerId, 8 hex}:{channelId}`.
+ * The writer id (one per endpoint process, see {@link MonotonicMicros}) keeps two
+ * processes that accept pushes for one uaid in the same microsecond from writing the
+ * same key, which would make the second `PutItem` overwrite the first.
  */
 export function storageKeyFor(m: {
   channelId: ChannelId;
   topic?: string;
   receivedAtUs: number;
+  writerId: number;
 }): string {
   if (m.topic !== undefined) return `${TOPIC_PREFIX}${m.channelId}:${m.topic}`;
-  return `${TIMESTAMP_PREFIX}${String(m.receivedAtUs).padStart(TIMESTAMP_DIGITS, '0')}:${m.channelId}`;
+  const us = String(m.receivedAtUs).padStart(TIMESTAMP_DIGITS, '0');
+  const writer = (m.writerId >>> 0).toString(16).padStart(WRITER_DIGITS, '0');
+  return `${TIMESTAMP_PREFIX}${us}:${writer}:${m.channelId}`;
 }
 
-/** The µs of a canonical `02:` key for `channelId`, or undefined for any other key. */
-function timestampOf(storageKey: string, channelId: ChannelId): number | undefined {
+/** The µs and writer of a canonical `02:` key for `channelId`, or undefined otherwise. */
+function timestampOf(
+  storageKey: string,
+  channelId: ChannelId,
+): { us: number; writerId: number } | undefined {
+  const writerAt = TIMESTAMP_PREFIX.length + TIMESTAMP_DIGITS + 1;
   if (
-    storageKey.length !== TIMESTAMP_PREFIX.length + TIMESTAMP_DIGITS + 1 + channelId.length ||
+    storageKey.length !== writerAt + WRITER_DIGITS + 1 + channelId.length ||
     !storageKey.startsWith(TIMESTAMP_PREFIX) ||
     !storageKey.endsWith(channelId) ||
-    storageKey.charCodeAt(TIMESTAMP_PREFIX.length + TIMESTAMP_DIGITS) !== 0x3a
+    storageKey.charCodeAt(writerAt - 1) !== 0x3a ||
+    storageKey.charCodeAt(writerAt + WRITER_DIGITS) !== 0x3a
   ) {
     return undefined;
   }
+  const writer = storageKey.slice(writerAt, writerAt + WRITER_DIGITS);
+  if (!/^[0-9a-f]{8}$/.test(writer)) return undefined;
   const digits = storageKey.slice(
     TIMESTAMP_PREFIX.length,
     TIMESTAMP_PREFIX.length + TIMESTAMP_DIGITS,
@@ -58,19 +74,20 @@ function timestampOf(storageKey: string, channelId: ChannelId): number | undefin
     if (c < 0x30 || c > 0x39) return undefined;
   }
   const us = Number(digits);
-  return Number.isSafeInteger(us) ? us : undefined;
+  return Number.isSafeInteger(us) ? { us, writerId: parseInt(writer, 16) } : undefined;
 }
 
 /** Seals a message id for the row at `storageKey`. */
 export function sealMessageId(keys: CryptoKeys, m: MessageIdContents): MessageId {
   const topicPrefix = `${TOPIC_PREFIX}${m.channelId}:`;
-  const us = timestampOf(m.storageKey, m.channelId);
+  const stamp = timestampOf(m.storageKey, m.channelId);
   let kind: number;
   let rest: Buffer;
-  if (us !== undefined) {
+  if (stamp !== undefined) {
     kind = KIND_TIMESTAMP;
-    rest = Buffer.allocUnsafe(8);
-    rest.writeBigUInt64BE(BigInt(us));
+    rest = Buffer.allocUnsafe(TIMESTAMP_REST_BYTES);
+    rest.writeBigUInt64BE(BigInt(stamp.us));
+    rest.writeUInt32BE(stamp.writerId, 8);
   } else if (m.storageKey.startsWith(topicPrefix)) {
     kind = KIND_TOPIC;
     rest = Buffer.from(m.storageKey.slice(topicPrefix.length), 'utf8');
@@ -95,13 +112,14 @@ export function openMessageId(keys: CryptoKeys, id: string): MessageIdContents |
   const rest = plaintext.subarray(HEADER_BYTES);
   switch (plaintext[0]!) {
     case KIND_TIMESTAMP: {
-      if (rest.length !== 8) return undefined;
+      if (rest.length !== TIMESTAMP_REST_BYTES) return undefined;
       const us = rest.readBigUInt64BE();
       if (us > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+      const writerId = rest.readUInt32BE(8);
       return {
         uaid,
         channelId,
-        storageKey: storageKeyFor({ channelId, receivedAtUs: Number(us) }),
+        storageKey: storageKeyFor({ channelId, receivedAtUs: Number(us), writerId }),
       };
     }
     case KIND_TOPIC:
@@ -124,6 +142,9 @@ export function openMessageId(keys: CryptoKeys, id: string): MessageIdContents |
  */
 export class MonotonicMicros {
   private lastUs = 0;
+
+  /** This process's writer id for {@link storageKeyFor}: random, 32 bits. */
+  readonly writerId: number = randomBytes(4).readUInt32BE(0);
 
   /** A µs timestamp ≥ `nowMs * 1000` and strictly greater than every earlier result. */
   next(nowMs: number): number {

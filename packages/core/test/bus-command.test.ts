@@ -16,7 +16,7 @@ const notification: Notification = {
   uaid,
   channelId,
   messageId: 'AQabc-_x' as MessageId,
-  storageKey: storageKeyFor({ channelId, receivedAtUs: 1_700_000_000_000_000 }),
+  storageKey: storageKeyFor({ channelId, receivedAtUs: 1_700_000_000_000_000, writerId: 1 }),
   ttlSeconds: 60,
   receivedAtMs: 1_700_000_000_000,
   urgency: 'high',

@@ -107,6 +107,7 @@ describe('MemoryMessageStore', () => {
         channelId,
         topic: o.topic,
         receivedAtUs: receivedAtMs * 1000 + seq,
+        writerId: 1,
       }),
       ...(o.topic !== undefined && { topic: o.topic }),
       ttlSeconds: o.ttlSeconds ?? 60,

@@ -15,24 +15,32 @@ const channelId = newChannelId();
 
 describe('storage keys', () => {
   it('puts a topic message under 01:{channel}:{topic}', () => {
-    expect(storageKeyFor({ channelId, topic: 'news', receivedAtUs: 5 })).toBe(
+    expect(storageKeyFor({ channelId, topic: 'news', receivedAtUs: 5, writerId: 0xab })).toBe(
       `01:${channelId}:news`,
     );
   });
 
   it('puts other messages under 02:{16-digit µs}:{channel}, sorting by arrival', () => {
-    const early = storageKeyFor({ channelId, receivedAtUs: 999_999 });
-    const late = storageKeyFor({ channelId, receivedAtUs: 1_700_000_000_000_000 });
-    expect(early).toBe(`02:0000000000999999:${channelId}`);
+    const early = storageKeyFor({ channelId, receivedAtUs: 999_999, writerId: 0xab });
+    const late = storageKeyFor({ channelId, receivedAtUs: 1_700_000_000_000_000, writerId: 0xab });
+    expect(early).toBe(`02:0000000000999999:000000ab:${channelId}`);
     expect(early < late).toBe(true);
-    expect(storageKeyFor({ channelId, topic: 'z', receivedAtUs: 0 }) < early).toBe(true);
+    expect(storageKeyFor({ channelId, topic: 'z', receivedAtUs: 0, writerId: 0xab }) < early).toBe(
+      true,
+    );
   });
 });
 
 describe('message ids', () => {
   it.each([
-    ['a timestamp key', storageKeyFor({ channelId, receivedAtUs: 1_700_000_000_123_456 })],
-    ['a topic key', storageKeyFor({ channelId, topic: 'weather_1=', receivedAtUs: 0 })],
+    [
+      'a timestamp key',
+      storageKeyFor({ channelId, receivedAtUs: 1_700_000_000_123_456, writerId: 0xab }),
+    ],
+    [
+      'a topic key',
+      storageKeyFor({ channelId, topic: 'weather_1=', receivedAtUs: 0, writerId: 0xab }),
+    ],
     ['any other key', 'legacy:row'],
   ])('round-trips %s', (_name, storageKey) => {
     const id = sealMessageId(keys, { uaid, channelId, storageKey });
@@ -44,7 +52,7 @@ describe('message ids', () => {
     const id = sealMessageId(keys, {
       uaid,
       channelId,
-      storageKey: storageKeyFor({ channelId, receivedAtUs: 1 }),
+      storageKey: storageKeyFor({ channelId, receivedAtUs: 1, writerId: 0xab }),
     });
     const bytes = Buffer.from(id, 'base64url');
     for (let i = 0; i < bytes.length; i++) {

@@ -54,7 +54,11 @@ describe('the endpoint HTTP surface', () => {
       const foreign = sealMessageId(CryptoKeys.parse(CryptoKeys.generateKey()), {
         uaid: sub.uaid,
         channelId: sub.channelId,
-        storageKey: storageKeyFor({ channelId: sub.channelId, receivedAtUs: Date.now() * 1000 }),
+        storageKey: storageKeyFor({
+          channelId: sub.channelId,
+          receivedAtUs: Date.now() * 1000,
+          writerId: 1,
+        }),
       });
       expectError(await httpRequest(`${f.origin}/m/${foreign}`, { method: 'DELETE' }), 400, null);
     });

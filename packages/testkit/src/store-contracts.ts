@@ -414,6 +414,7 @@ function notification(uaid: Uaid, shape: NotificationShape = {}): Notification {
     storageKey: storageKeyFor({
       channelId,
       receivedAtUs,
+      writerId: 0,
       ...(shape.topic !== undefined ? { topic: shape.topic } : {}),
     }),
     ttlSeconds: shape.ttlSeconds ?? 3_600,

@@ -103,6 +103,7 @@ export class ConnectionWorld {
       channelId,
       topic: options.topic,
       receivedAtUs: this.micros.next(receivedAtMs),
+      writerId: this.micros.writerId,
     });
     const ttlSeconds = options.ttlSeconds ?? 60;
     let body: { data?: string; headers?: Notification['headers'] } = {};

@@ -23,6 +23,7 @@ import {
   DEFAULT_CONNECTION_SETTINGS,
   Session,
   SessionRegistry,
+  BroadcastVersions,
   InFlightWork,
   NO_METRICS,
   handleNodeCommand,
@@ -117,6 +118,7 @@ export class TestClient {
 export class TestNode {
   readonly registry = new SessionRegistry();
   readonly inFlight = new InFlightWork();
+  readonly broadcasts = new BroadcastVersions();
   readonly ctx: SessionContext;
   private subscription: BusSubscription | undefined;
   private readonly micros = new MonotonicMicros();
@@ -140,6 +142,7 @@ export class TestNode {
       connectionClock: new ConnectionClock(world.clock),
       inFlight: this.inFlight,
       metrics: NO_METRICS,
+      broadcasts: this.broadcasts,
     };
   }
 
@@ -152,6 +155,7 @@ export class TestNode {
       log: this.world.log,
       inFlight: this.inFlight,
       metrics: NO_METRICS,
+      broadcasts: this.broadcasts,
     };
     this.subscription = await this.world.bus.listen(this.nodeId, (command) =>
       handleNodeCommand(command, deps),
@@ -177,6 +181,7 @@ export class TestNode {
       channelId,
       topic: options.topic,
       receivedAtUs: this.micros.next(receivedAtMs),
+      writerId: this.micros.writerId,
     });
     return {
       uaid,
