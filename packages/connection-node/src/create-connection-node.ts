@@ -1,13 +1,19 @@
 import type {
+  BroadcastStore,
+  BusSubscription,
   Clock,
   CryptoKeys,
   Logger,
   MessageStore,
   NodeBus,
+  NodeCommand,
   NodeId,
   RouterStore,
 } from '@herald/core';
 import type { Registry } from 'prom-client';
+import { startBroadcastPolling } from './broadcasts/broadcast-poller';
+import type { BroadcastPoller } from './broadcasts/broadcast-poller';
+import { BroadcastVersions } from './broadcasts/broadcast-versions';
 import { createConnectionMetrics } from './connection-metrics';
 import { InFlightWork } from './in-flight-work';
 import { handleNodeCommand } from './node-inbox';
@@ -42,6 +48,12 @@ export interface ConnectionNodeOptions {
    * fail its readiness probe while the sockets drain.
    */
   readonly onDraining?: () => void;
+  /**
+   * Where broadcast (megaphone) versions live: read at start and every
+   * `settings.broadcastPollMs`. Absent → no broadcast is known, and every id a client
+   * names is answered with "Broadcast not found".
+   */
+  readonly broadcastStore?: BroadcastStore;
 }
 
 /** A running connection node. */
@@ -54,8 +66,9 @@ export interface ConnectionNode {
    * Stops accepting (closes the listen socket), closes every socket with 1001 (Firefox
    * reconnects, to another node behind the load balancer), then closes the bus
    * subscriptions. With `drainMs`, sockets are closed in ten batches spread over that time
-   * so the clients do not all reconnect at once. Resolves only after every in-flight storage call and publish of every
-   * session has settled, so the stores and the bus can be closed right after. Idempotent.
+   * so the clients do not all reconnect at once. Resolves only after every in-flight
+   * storage call and publish of every session (and any broadcast read) has settled, so
+   * the stores and the bus can be closed right after. Idempotent.
    */
   close(options?: { drainMs?: number }): Promise<void>;
 }
@@ -68,6 +81,7 @@ export async function createConnectionNode(
   const log = options.log.child({ component: 'connection-node', nodeId: options.nodeId });
   const registry = new SessionRegistry();
   const inFlight = new InFlightWork();
+  const broadcasts = new BroadcastVersions();
   let transport: WsTransport | undefined;
   const metrics = createConnectionMetrics(
     options.registry,
@@ -87,6 +101,7 @@ export async function createConnectionNode(
     connectionClock: new ConnectionClock(options.clock),
     inFlight,
     metrics,
+    broadcasts,
   };
   const inboxDeps = {
     nodeId: ctx.nodeId,
@@ -96,12 +111,30 @@ export async function createConnectionNode(
     log,
     inFlight,
     metrics,
+    broadcasts,
   };
-  const subscription = await options.bus.listen(options.nodeId, (command) =>
-    handleNodeCommand(command, inboxDeps),
-  );
+  const onCommand = (command: NodeCommand): void => handleNodeCommand(command, inboxDeps);
 
+  // Started in order, released in reverse if a later step fails.
+  let poller: BroadcastPoller | undefined;
+  const subscriptions: BusSubscription[] = [];
+  const release = async (): Promise<void> => {
+    poller?.stop();
+    for (const subscription of subscriptions.splice(0).reverse()) await subscription.close();
+    await inFlight.settled();
+  };
   try {
+    if (options.broadcastStore !== undefined) {
+      poller = await startBroadcastPolling({
+        store: options.broadcastStore,
+        versions: broadcasts,
+        pollMs: settings.broadcastPollMs,
+        log,
+        inFlight,
+      });
+    }
+    subscriptions.push(await options.bus.listen(options.nodeId, onCommand));
+    subscriptions.push(await options.bus.listenToAll(onCommand));
     transport = await startWsTransport({
       port: options.port,
       host: options.host,
@@ -112,11 +145,11 @@ export async function createConnectionNode(
       onConnectionCapReached: () => metrics.connectionCapRejected(),
     });
   } catch (error) {
-    await subscription.close();
+    await release();
     throw error;
   }
   const ws = transport;
-  log.info({ port: ws.port }, 'connection node ready');
+  log.info({ port: ws.port, tls: options.tls !== undefined }, 'connection node ready');
 
   let closing: Promise<void> | undefined;
   const close = async (drainMs: number): Promise<void> => {
@@ -126,10 +159,9 @@ export async function createConnectionNode(
     ws.stopAccepting();
     log.info({ connections: ws.connectionCount(), drainMs }, 'connection node draining');
     await closeInBatches(ws, drainMs);
-    await subscription.close();
     // Closed sessions may still be awaiting storage (a drain fetch, an ack's delete); the
     // caller closes the stores next, so nothing may touch them after this resolves.
-    await inFlight.settled();
+    await release();
     ws.close();
     log.info({}, 'connection node closed');
   };

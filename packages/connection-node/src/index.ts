@@ -14,3 +14,5 @@ export { handleNodeCommand } from './node-inbox';
 export { InFlightWork } from './in-flight-work';
 export { NO_METRICS, createConnectionMetrics } from './connection-metrics';
 export type { ConnectionMetrics, DeliverySource, HelloMetricOutcome } from './connection-metrics';
+export { BroadcastVersions, BROADCAST_NOT_FOUND } from './broadcasts/broadcast-versions';
+export type { BroadcastSubscriber, WireBroadcasts } from './broadcasts/broadcast-versions';

@@ -1,4 +1,5 @@
 import type { Logger, NodeBus, NodeCommand, NodeId, RouterStore } from '@herald/core';
+import type { BroadcastVersions } from './broadcasts/broadcast-versions';
 import type { ConnectionMetrics } from './connection-metrics';
 import type { InFlightWork } from './in-flight-work';
 import type { SessionRegistry } from './registry';
@@ -12,10 +13,12 @@ export interface NodeInboxDeps {
   /** The forward below is tracked so that `close()` waits for its router read. */
   readonly inFlight: InFlightWork;
   readonly metrics: ConnectionMetrics;
+  readonly broadcasts: BroadcastVersions;
 }
 
 /**
- * Handles the commands other nodes (and endpoints) address to this node. Never throws:
+ * Handles the commands other nodes (and endpoints) address to this node, and those
+ * announced to every node (`broadcasts-changed`). Never throws:
  * a command is an optimisation over storage, so a failure is logged and dropped.
  */
 export function handleNodeCommand(command: NodeCommand, deps: NodeInboxDeps): void {
@@ -35,7 +38,8 @@ export function handleNodeCommand(command: NodeCommand, deps: NodeInboxDeps): vo
       deps.registry.get(command.uaid)?.supersede(command.newOwner);
       return;
     case 'broadcasts-changed':
-      // Broadcasts (megaphone) are not served yet.
+      // Normally sent with publishToAll; accepted on the node's own subject as well.
+      deps.broadcasts.apply(command.broadcasts);
       return;
   }
 }

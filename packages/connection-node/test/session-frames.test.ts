@@ -122,7 +122,7 @@ describe('an identified session', () => {
     expect(await client.closed()).toEqual({ code: 4774, reason: 'ExcessivePing' });
   });
 
-  it('accepts a nack and a broadcast_subscribe without replying', async () => {
+  it('accepts a nack without replying and answers a broadcast_subscribe for an unknown id with its error', async () => {
     const client = new TestNode(createWorld(), NODE_A).connect();
     await client.hello();
     client.send({ messageType: 'nack', version: 'whatever', code: 301 });
@@ -131,6 +131,10 @@ describe('an identified session', () => {
       broadcasts: { 'remote-settings/monitor_changes': '"0"' },
     });
     client.send({});
+    expect(await client.next()).toEqual({
+      messageType: 'broadcast',
+      broadcasts: { errors: { 'remote-settings/monitor_changes': 'Broadcast not found' } },
+    });
     expect(await client.next()).toEqual({});
     expect(client.transport.closedWith).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import {
   PING_REPLY,
+  broadcastFrame,
   decodeApplicationServerKey,
   endpointUrl,
   isExpired,
@@ -11,12 +12,15 @@ import {
 } from '@herald/core';
 import type {
   AckUpdate,
+  Broadcasts,
   ChannelId,
   ClientFrame,
   MessageId,
   Notification,
   Uaid,
 } from '@herald/core';
+import { asFrameBroadcasts, isEmptyReply } from '../broadcasts/broadcast-versions';
+import type { WireBroadcasts } from '../broadcasts/broadcast-versions';
 import type { DeliverySource } from '../connection-metrics';
 import { DeliveryLedger } from './delivery-ledger';
 import type { Session } from './session';
@@ -41,6 +45,8 @@ export class IdentifiedSession {
   private draining = false;
   private recheck = false;
   private sentFromStorage = 0;
+  /** Broadcast ids subscribed to; allocated at the first subscription. */
+  private broadcastIds: Set<string> | undefined;
 
   constructor(
     private readonly session: Session,
@@ -63,10 +69,33 @@ export class IdentifiedSession {
         return;
       case 'ping':
         return this.ping();
-      case 'broadcast_subscribe':
-        // No broadcasts are served yet; autopush replies only when something changed.
+      case 'broadcast_subscribe': {
+        const reply = this.subscribeBroadcasts(frame.broadcasts);
+        // autopush answers only when something changed or is unknown (push-protocol.md §7).
+        if (!isEmptyReply(reply)) this.session.send(broadcastFrame(asFrameBroadcasts(reply)));
         return;
+      }
     }
+  }
+
+  /**
+   * Diffs the client's broadcast versions against the node's and subscribes this session
+   * to the known ids; the result is the `broadcasts` object to send back.
+   */
+  subscribeBroadcasts(requested: Broadcasts): WireBroadcasts {
+    const { reply, subscribedIds } = this.ctx.broadcasts.subscribe(this.session, requested);
+    if (subscribedIds.length > 0) {
+      const ids = (this.broadcastIds ??= new Set());
+      for (const id of subscribedIds) ids.add(id);
+    }
+    return reply;
+  }
+
+  /** Drops this session's broadcast subscriptions (it is closing). */
+  releaseBroadcasts(): void {
+    if (this.broadcastIds === undefined) return;
+    this.ctx.broadcasts.unsubscribe(this.session, this.broadcastIds);
+    this.broadcastIds = undefined;
   }
 
   /** True while a message taken from storage was sent here and not yet acked. */

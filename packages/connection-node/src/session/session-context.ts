@@ -8,6 +8,7 @@ import type {
   RouterStore,
 } from '@herald/core';
 import type { ConnectionSettings } from '../settings';
+import type { BroadcastVersions } from '../broadcasts/broadcast-versions';
 import type { ConnectionMetrics } from '../connection-metrics';
 import type { InFlightWork } from '../in-flight-work';
 import type { SessionRegistry } from '../registry';
@@ -32,6 +33,8 @@ export interface SessionContext {
   /** Every session task and publish is tracked here, so `close()` can wait for it. */
   readonly inFlight: InFlightWork;
   readonly metrics: ConnectionMetrics;
+  /** The node's broadcast versions and their subscribers. */
+  readonly broadcasts: BroadcastVersions;
 }
 
 /**

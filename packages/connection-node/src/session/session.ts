@@ -1,5 +1,15 @@
-import { helloReply, parseClientFrame } from '@herald/core';
-import type { ClientFrame, NodeCommand, NodeId, Notification, Owner, Uaid } from '@herald/core';
+import { broadcastFrame, helloReply, parseClientFrame } from '@herald/core';
+import type {
+  Broadcasts,
+  ClientFrame,
+  NodeCommand,
+  NodeId,
+  Notification,
+  Owner,
+  Uaid,
+} from '@herald/core';
+import { asFrameBroadcasts } from '../broadcasts/broadcast-versions';
+import type { BroadcastSubscriber } from '../broadcasts/broadcast-versions';
 import { CLOSE_FRAMES } from './close-causes';
 import type { CloseCause } from './close-causes';
 import { identify } from './hello';
@@ -34,7 +44,7 @@ const DRAIN_STEP: SessionTask = { kind: 'drain-step' };
  * per-session closures, and the task queue and delivery ledger are allocated only
  * while used.
  */
-export class Session {
+export class Session implements BroadcastSubscriber {
   private identified: IdentifiedSession | undefined;
   private identifying = false;
   private closed = false;
@@ -91,6 +101,14 @@ export class Session {
     }
   }
 
+  /**
+   * Subscribed broadcasts changed: sent at once as a `broadcast` frame (autopush waits for
+   * its next ping tick; Herald has no per-socket ping timer to wait for).
+   */
+  onBroadcastsChanged(changed: Broadcasts): void {
+    this.send(broadcastFrame(changed));
+  }
+
   /** Closes the socket for `cause` (see CLOSE_FRAMES). Idempotent. */
   closeWith(cause: CloseCause): void {
     if (this.closed) return;
@@ -133,8 +151,10 @@ export class Session {
   private release(): void {
     this.closed = true;
     this.backlog = undefined;
-    const uaid = this.identified?.uaid;
-    if (uaid !== undefined) this.ctx.registry.release(uaid, this);
+    const identified = this.identified;
+    if (identified === undefined) return;
+    identified.releaseBroadcasts();
+    this.ctx.registry.release(identified.uaid, this);
   }
 
   private enqueue(task: SessionTask): void {
@@ -203,8 +223,8 @@ export class Session {
     const { uaid, connectedAtMs } = outcome;
     const identified = new IdentifiedSession(this, this.ctx, uaid, connectedAtMs);
     this.identified = identified;
-    // Broadcasts (megaphone) are not served yet: the reply's map is always empty.
-    if (!this.send(helloReply(uaid, {}))) return;
+    const broadcasts = identified.subscribeBroadcasts(frame.broadcasts);
+    if (!this.send(helloReply(uaid, asFrameBroadcasts(broadcasts)))) return;
 
     // Newest wins on this node: an older socket for the same uaid is a ghost.
     this.ctx.registry.claim(uaid, this)?.closeWith('superseded');

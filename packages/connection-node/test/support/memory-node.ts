@@ -5,7 +5,7 @@ import {
   MemoryRouterStore,
   systemClock,
 } from '@herald/core';
-import type { MessageStore, NodeBus, NodeId, RouterStore } from '@herald/core';
+import type { BroadcastStore, MessageStore, NodeBus, NodeId, RouterStore } from '@herald/core';
 import type { Registry } from 'prom-client';
 import { createConnectionNode } from '../../src';
 import type { ConnectionNode, ConnectionNodeOptions, ConnectionSettings } from '../../src';
@@ -18,6 +18,7 @@ export interface MemoryNodeOptions {
   readonly messageStore?: MessageStore;
   readonly bus?: NodeBus;
   readonly registry?: Registry;
+  readonly broadcastStore?: BroadcastStore;
   readonly tls?: ConnectionNodeOptions['tls'];
   readonly onDraining?: () => void;
 }
@@ -55,6 +56,7 @@ export async function startMemoryNode(options: MemoryNodeOptions = {}): Promise<
     settings: options.settings ?? {},
     ...(options.registry === undefined ? {} : { registry: options.registry }),
     ...(options.tls === undefined ? {} : { tls: options.tls }),
+    ...(options.broadcastStore === undefined ? {} : { broadcastStore: options.broadcastStore }),
     ...(options.onDraining === undefined ? {} : { onDraining: options.onDraining }),
   });
   const scheme = options.tls === undefined ? 'ws' : 'wss';
