@@ -107,7 +107,11 @@ export class HeraldCluster {
       });
       const endpointNodes = endpointPorts.map((httpPort, i) => {
         const opsPort = nextPort();
-        const env = { ...common, HERALD_HTTP_PORT: String(httpPort), HERALD_OPS_PORT: String(opsPort) };
+        const env = {
+          ...common,
+          HERALD_HTTP_PORT: String(httpPort),
+          HERALD_OPS_PORT: String(opsPort),
+        };
         return {
           origin: `http://${HOST}:${httpPort}`,
           opsUrl: `http://${HOST}:${opsPort}`,

@@ -106,7 +106,7 @@ function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
 
 function mapOf<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
   let value = map.get(key);
-  if (value === undefined) map.set(key, (value = new Map()));
+  if (value === undefined) map.set(key, (value = new Map<K2, V>()));
   return value;
 }
 
