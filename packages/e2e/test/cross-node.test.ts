@@ -225,6 +225,21 @@ describe('a user agent moving between connection nodes', () => {
     expect((await receive(onA, 15_000)).text).toBe('during the outage');
   });
 
+  it('keeps order for a connected user agent: a push accepted during a NATS outage arrives before one accepted after it', async () => {
+    const onA = await pool.open(A);
+    const subscription = await subscribe(onA);
+    await cluster.nats.stop();
+    try {
+      await push(subscription, 'during the outage', 0);
+    } finally {
+      await cluster.nats.restart();
+    }
+    await waitForNatsEverywhere();
+    await push(subscription, 'after the outage', 1);
+    expect(await receiveAndAck(onA)).toBe('during the outage');
+    expect(await receiveAndAck(onA)).toBe('after the outage');
+  });
+
   /** The storage key sealed in a `Location: …/m/{message-id}`. */
   function storageKeyOf(location: string): string {
     const messageId = location.slice(location.lastIndexOf('/') + 1);
