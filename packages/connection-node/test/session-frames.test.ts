@@ -35,7 +35,7 @@ describe('an identified session', () => {
     expect(String(reply['pushEndpoint'])).toContain('/wpush/v2/');
   });
 
-  it('answers a key that does not decode with status 400 and an empty endpoint, and keeps the socket open', async () => {
+  it('answers a key that does not decode with status 400 and the reason autopush gives, and keeps the socket open', async () => {
     const world = createWorld();
     const client = new TestNode(world, NODE_A).connect();
     const { uaid } = (await client.hello()) as { uaid: Uaid };
@@ -44,7 +44,7 @@ describe('an identified session', () => {
       messageType: 'register',
       channelID: channelId,
       status: 400,
-      pushEndpoint: '',
+      pushEndpoint: 'Failed to generate endpoint',
     });
     expect(await world.routerStore.get(uaid)).toBeUndefined();
     client.send({});

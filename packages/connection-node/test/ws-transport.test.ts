@@ -171,7 +171,7 @@ describe('the connection node over real sockets (uWS server, ws client, dynalite
     await agent.hello();
     const registration = await agent.register(undefined, 'bm90IGEga2V5');
     expect(registration.status).toBe(400);
-    expect(registration.endpoint).toBe('');
+    expect(registration.endpoint).toBe('Failed to generate endpoint');
     await agent.ping();
     expect(agent.isOpen).toBe(true);
   });

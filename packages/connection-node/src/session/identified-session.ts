@@ -217,7 +217,8 @@ export class IdentifiedSession {
     if (key !== undefined) {
       appServerKey = decodeApplicationServerKey(key);
       if (appServerKey === undefined) {
-        this.session.send(registerReply(channelId, 400, ''));
+        // autopush's exact answer; Firefox rejects the subscription on any status but 200.
+        this.session.send(registerReply(channelId, 400, 'Failed to generate endpoint'));
         return;
       }
     }

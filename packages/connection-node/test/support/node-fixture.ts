@@ -14,7 +14,7 @@ import type { DynamoDbStores } from '@herald/storage-dynamodb';
 import { startDynalite } from '@herald/testkit';
 import type { DynamoDbServerFixture, Registration } from '@herald/testkit';
 import { createConnectionNode } from '../../src';
-import type { ConnectionNode, ConnectionSettings } from '../../src';
+import type { ConnectionNode, ConnectionNodeOptions, ConnectionSettings } from '../../src';
 import { MemoryLogger } from './quiet-logger';
 
 const PUBLIC_ORIGIN = 'http://push.test';
@@ -60,6 +60,7 @@ export class ConnectionWorld {
   async startNode(
     nodeId: string,
     settings: Partial<ConnectionSettings> = {},
+    extra: Pick<ConnectionNodeOptions, 'broadcastStore' | 'registry'> = {},
   ): Promise<ConnectionNode & { url: string }> {
     const node = await createConnectionNode({
       nodeId: nodeId as NodeId,
@@ -73,6 +74,7 @@ export class ConnectionWorld {
       clock: systemClock,
       log: this.log,
       settings,
+      ...extra,
     });
     this.nodes.push(node);
     return Object.assign(node, { url: `ws://127.0.0.1:${node.port}/` });
