@@ -60,6 +60,9 @@ export class InProcessBus implements NodeBus {
     return this.closed ? Promise.reject(new BusUnavailableError('bus closed')) : Promise.resolve();
   }
 
+  /** The in-process bus has no outages, so the listener is never called. */
+  onReconnect(_listener: () => void): void {}
+
   close(): Promise<void> {
     this.closed = true;
     for (const listeners of this.byNode.values()) for (const l of listeners) l.active = false;

@@ -124,6 +124,13 @@ export interface NodeBus {
   /** Round-trips to the transport; rejects with {@link BusUnavailableError} when down. */
   ping(): Promise<void>;
 
+  /**
+   * Calls `listener` each time the transport is back after an outage. Commands
+   * published meanwhile may have been lost, so a connection node re-checks storage for
+   * the user agents it holds. The in-process bus never calls it.
+   */
+  onReconnect(listener: () => void): void;
+
   /** Flushes pending publishes and closes every subscription. Idempotent. */
   close(): Promise<void>;
 }
