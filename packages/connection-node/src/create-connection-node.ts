@@ -133,6 +133,11 @@ export async function createConnectionNode(
         inFlight,
       });
     }
+    options.bus.onReconnect(() => {
+      // Deliver commands published during the outage were lost; their rows are stored.
+      log.info({ sessions: registry.size }, 'bus reconnected; re-checking storage');
+      inFlight.track(recheckStorage(registry));
+    });
     subscriptions.push(await options.bus.listen(options.nodeId, onCommand));
     subscriptions.push(await options.bus.listenToAll(onCommand));
     transport = await startWsTransport({
@@ -171,6 +176,26 @@ export async function createConnectionNode(
     connectionCount: () => ws.connectionCount(),
     close: (closeOptions = {}) => (closing ??= close(closeOptions.drainMs ?? 0)),
   };
+}
+
+/** Sessions re-checked per step after a bus outage, and the pause between steps. */
+const RECHECK_BATCH = 1000;
+const RECHECK_PAUSE_MS = 50;
+
+/**
+ * Asks every identified session to drain storage again, {@link RECHECK_BATCH} at a time,
+ * so a node holding a hundred thousand user agents does not send DynamoDB a hundred
+ * thousand queries in the same instant after NATS comes back.
+ */
+async function recheckStorage(registry: SessionRegistry): Promise<void> {
+  let inBatch = 0;
+  for (const session of Array.from(registry.sessions())) {
+    session.checkStorage();
+    if (++inBatch === RECHECK_BATCH) {
+      inBatch = 0;
+      await new Promise((resolve) => setTimeout(resolve, RECHECK_PAUSE_MS));
+    }
+  }
 }
 
 /** Batches a drain is split into: enough to smooth the reconnect wave, few enough timers. */

@@ -7,26 +7,31 @@ import type { Session } from './session/session';
  * it can be closed (autopush's ClientRegistry, push-protocol.md §2.11).
  */
 export class SessionRegistry {
-  private readonly sessions = new Map<Uaid, Session>();
+  private readonly byUaid = new Map<Uaid, Session>();
 
   /** Makes `session` the holder of `uaid`; returns the session it displaced, if any. */
   claim(uaid: Uaid, session: Session): Session | undefined {
-    const previous = this.sessions.get(uaid);
-    this.sessions.set(uaid, session);
+    const previous = this.byUaid.get(uaid);
+    this.byUaid.set(uaid, session);
     return previous === session ? undefined : previous;
   }
 
   /** Forgets `uaid` only if `session` still holds it, so a closing ghost never evicts its successor. */
   release(uaid: Uaid, session: Session): void {
-    if (this.sessions.get(uaid) === session) this.sessions.delete(uaid);
+    if (this.byUaid.get(uaid) === session) this.byUaid.delete(uaid);
   }
 
   get(uaid: Uaid): Session | undefined {
-    return this.sessions.get(uaid);
+    return this.byUaid.get(uaid);
+  }
+
+  /** Every identified session, in the order they said `hello`. */
+  sessions(): IterableIterator<Session> {
+    return this.byUaid.values();
   }
 
   /** Identified sessions currently held. */
   get size(): number {
-    return this.sessions.size;
+    return this.byUaid.size;
   }
 }
