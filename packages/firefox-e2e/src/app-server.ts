@@ -45,25 +45,24 @@ export class AppServer {
 
   /** Listens on a free loopback port. `applicationServerKey` is the VAPID public key (base64url). */
   static async start(o: { applicationServerKey: string }): Promise<AppServer> {
-    let app: AppServer | undefined;
-    const server = http.createServer((req, res) => {
-      if (app === undefined) return void res.writeHead(503).end();
-      app.route(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-    });
+    const server = http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);
     });
     const { port } = server.address() as AddressInfo;
-    app = new AppServer(
+    const app = new AppServer(
       server,
       `http://localhost:${port}`,
       `http://127.0.0.1:${port}`,
       o.applicationServerKey,
     );
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      app.route(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
     return app;
   }
 

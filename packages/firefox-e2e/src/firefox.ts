@@ -89,7 +89,11 @@ export async function launchFirefox(o: LaunchFirefoxOptions): Promise<RunningFir
   const homeDir = await mkdtemp(join(tmpdir(), 'herald-ff-home-'));
   await writeFile(
     join(profileDir, 'user.js'),
-    userJs({ pushServerUrl: o.serverUrl, loopbackOrigin: o.loopbackOrigin, extraPrefs: o.extraPrefs }),
+    userJs({
+      pushServerUrl: o.serverUrl,
+      loopbackOrigin: o.loopbackOrigin,
+      extraPrefs: o.extraPrefs,
+    }),
   );
 
   const lines = new OutputLines(2_000);

@@ -5,4 +5,4 @@ export * from './app-pages';
 export * from './herald-process';
 export * from './free-ports';
 export * from './output-lines';
-export * from './browser-session';
+export * from './split-deployment';

@@ -64,10 +64,7 @@ export class OutputLines {
    * Resolves with the first line (kept so far, or yet to come) that matches `pattern`.
    * Rejects after `timeoutMs`, or when `signal` aborts; either way nothing stays pending.
    */
-  waitFor(
-    pattern: RegExp,
-    o: { timeoutMs: number; signal?: AbortSignal },
-  ): Promise<string> {
+  waitFor(pattern: RegExp, o: { timeoutMs: number; signal?: AbortSignal }): Promise<string> {
     const earlier = this.lines.find((line) => pattern.test(line));
     if (earlier !== undefined) return Promise.resolve(earlier);
     return new Promise((resolve, reject) => {

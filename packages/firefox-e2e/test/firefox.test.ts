@@ -11,14 +11,12 @@ import { generateVapidKeys, sendPush, type VapidDetails } from '@herald/testkit'
 import {
   AppServer,
   launchFirefox,
-  openApp,
-  pushAndAwait,
   startHeraldDev,
   type BrowserSubscription,
   type HeraldDev,
   type RunningFirefox,
 } from '../src';
-
+import { openApp, pushAndAwait } from './browser-session';
 
 jest.setTimeout(90_000);
 
@@ -86,7 +84,9 @@ describe('Firefox ESR subscribing and receiving through herald dev', () => {
       timeoutMs: 20_000,
       accept: (r) => r.text === 'sent while closed',
     });
-    console.log(`stored push reached the service worker ${received.atMs - relaunchedAtMs} ms after the relaunch began`);
+    console.log(
+      `stored push reached the service worker ${received.atMs - relaunchedAtMs} ms after the relaunch began`,
+    );
     expect(resumed).toBe(true);
   });
 
@@ -105,9 +105,7 @@ describe('Firefox ESR subscribing and receiving through herald dev', () => {
     // A push sent after the drain arrives after anything the drain could still deliver,
     // so once it is in, the replaced message has had every chance to show up.
     await pushAndAwait(app!, subscription, 'after the drain', { vapid });
-    const texts = app!
-      .reportsSince(from)
-      .flatMap((r) => (r.kind === 'received' ? [r.text] : []));
+    const texts = app!.reportsSince(from).flatMap((r) => (r.kind === 'received' ? [r.text] : []));
     expect(texts).toEqual(['newer, kept', 'after the drain']);
   });
 

@@ -1,6 +1,5 @@
 import { sendPush, type SendPushOptions } from '@herald/testkit';
-import type { AppServer, BrowserSubscription } from './app-server';
-import type { RunningFirefox } from './firefox';
+import type { AppServer, BrowserSubscription, RunningFirefox } from '../src';
 
 const PUSH_CLIENT_TIMEOUT_MS = 30_000;
 const SUBSCRIBE_TIMEOUT_MS = 20_000;
