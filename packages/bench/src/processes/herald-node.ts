@@ -1,0 +1,79 @@
+/**
+ * One Herald node as operators run it (`herald connection|endpoint`, the built CLI), but
+ * started as `node --expose-gc --require probe-preload.js` so the suite can read its CPU
+ * time and memory (after a forced GC) and take CPU profiles over IPC.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { IpcChannel } from './ipc-channel';
+import type { ChildHandle, ProcessGroup } from './process-group';
+
+/** A snapshot of a process's own accounting. */
+export interface ProcessProbe {
+  /** µs of user and system CPU since the process started. */
+  readonly cpu: { user: number; system: number };
+  readonly memory: NodeJS.MemoryUsage;
+}
+
+export function heraldBinary(): string {
+  const bin = join(dirname(require.resolve('@herald/cli/package.json')), 'dist', 'bin.js');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first`);
+  return bin;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+
+export class ProbedProcess {
+  readonly ipc: IpcChannel;
+
+  constructor(readonly handle: ChildHandle) {
+    this.ipc = new IpcChannel(handle.name, handle.child);
+  }
+
+  probe(gc = false): Promise<ProcessProbe> {
+    return this.ipc.request<ProcessProbe>('probe', { gc });
+  }
+
+  async profileStart(): Promise<void> {
+    await this.ipc.request('profile-start');
+  }
+
+  async profileStop(path: string): Promise<void> {
+    await this.ipc.request('profile-stop', { path });
+  }
+}
+
+/** Starts `herald <role>` with exactly `env` (plus PATH and HOME); resolves once it says `ready`. */
+export async function startHeraldNode(
+  group: ProcessGroup,
+  name: string,
+  role: 'connection' | 'endpoint',
+  env: Record<string, string>,
+): Promise<ProbedProcess> {
+  const preload = join(__dirname, 'probe-preload.js');
+  const handle = group.spawn(name, process.execPath, ['--expose-gc', '--require', preload, heraldBinary(), role], {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    ...env,
+  });
+  const node = new ProbedProcess(handle);
+  await handle.waitForLine(/\bready\b/, READY_TIMEOUT_MS);
+  return node;
+}
+
+/** `herald tables create`; throws with its output when it fails. */
+export async function createTables(env: Record<string, string>): Promise<void> {
+  const child = spawn(process.execPath, [heraldBinary(), 'tables', 'create'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`herald tables create exited ${code}:\n${output}`);
+}

@@ -1,0 +1,113 @@
+/**
+ * The issue's targets, judged against one run's results. A figure the run could not
+ * measure is reported with `met: undefined` rather than guessed.
+ */
+import type { BenchResults, TargetOutcome } from '../results';
+
+const KB = 1024;
+
+function fixed(value: number | undefined, digits = 1): string {
+  return value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
+}
+
+function ratio(measured: number | undefined, baseline: number | undefined): string {
+  if (measured === undefined || baseline === undefined || !(baseline > 0)) return '—';
+  return `${(measured / baseline).toFixed(2)}×`;
+}
+
+export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome[] {
+  const out: TargetOutcome[] = [];
+
+  const herald = r.idleDensity.singleProcess?.herald.at(-1);
+  const bare = r.idleDensity.singleProcess?.bareUws.at(-1);
+  const rss = herald?.rssPerConnectionBytes;
+  const bareRss = bare?.rssPerConnectionBytes;
+  out.push({
+    figure: `idle memory per connection (RSS, ${herald?.connections ?? '?'} on one process)`,
+    target: '≤ 4 KB and ≤ 1.5 × bare uWS',
+    measured: rss === undefined ? 'n/a' : `${(rss / KB).toFixed(2)} KB`,
+    baseline: bareRss === undefined ? 'n/a' : `${(bareRss / KB).toFixed(2)} KB (bare uWS)`,
+    ratio: ratio(rss, bareRss),
+    met: rss === undefined || bareRss === undefined ? undefined : rss <= 4 * KB && rss <= 1.5 * bareRss,
+  });
+  const multi = r.idleDensity.reusePort;
+  const multiRss = multi?.herald.at(-1)?.rssPerConnectionBytes;
+  const multiBare = multi?.bareUws.at(-1)?.rssPerConnectionBytes;
+  out.push({
+    figure: `idle memory per connection (RSS, ${multi?.herald.at(-1)?.connections ?? '?'} over ${multi?.processes ?? '?'} processes, SO_REUSEPORT)`,
+    target: '≤ 4 KB and ≤ 1.5 × bare uWS',
+    measured: multiRss === undefined ? 'n/a' : `${(multiRss / KB).toFixed(2)} KB`,
+    baseline: multiBare === undefined ? 'n/a' : `${(multiBare / KB).toFixed(2)} KB (bare uWS)`,
+    ratio: ratio(multiRss, multiBare),
+    met: multiRss === undefined || multiBare === undefined ? undefined : multiRss <= 4 * KB && multiRss <= 1.5 * multiBare,
+  });
+
+  const hit = r.endpointCpu.variants.find((v) => v.name === 'v2-cache-hit')?.cpuUsPerAcceptedPush;
+  out.push({
+    figure: 'endpoint CPU per accepted push, VAPID cache hit',
+    target: '≤ 150 µs',
+    measured: `${fixed(hit)} µs`,
+    baseline: '—',
+    ratio: '—',
+    met: hit === undefined ? undefined : hit <= 150,
+  });
+
+  const atTarget = r.pushThroughput.steps.find((s) => s.rate === targetRate);
+  const connectionCpu = atTarget?.connectionCpuUsPerPush;
+  out.push({
+    figure: `connection-node CPU per delivered and acked push (at ${targetRate}/s)`,
+    target: '≤ 40 µs',
+    measured: `${fixed(connectionCpu)} µs`,
+    baseline: '—',
+    ratio: '—',
+    met: connectionCpu === undefined ? undefined : connectionCpu <= 40,
+  });
+
+  const b = r.baselines;
+  const baselineP50 = (b.natsPublishReceive?.p50Ms ?? NaN) + (b.dynamoDbPutItem?.p50Ms ?? NaN) + (b.uwsSendReceive?.p50Ms ?? NaN);
+  const baselineP99 = (b.natsPublishReceive?.p99Ms ?? NaN) + (b.dynamoDbPutItem?.p99Ms ?? NaN) + (b.uwsSendReceive?.p99Ms ?? NaN);
+  const latency = atTarget?.latency;
+  const agents = r.pushThroughput.agents;
+  out.push({
+    figure: `end-to-end latency p50 at ${targetRate}/s with ${agents} connected`,
+    target: '≤ 5 ms',
+    measured: `${fixed(latency?.p50Ms, 2)} ms`,
+    baseline: `${fixed(baselineP50, 2)} ms (NATS + PutItem + uWS p50)`,
+    ratio: ratio(latency?.p50Ms, baselineP50),
+    met: latency === undefined ? undefined : latency.p50Ms <= 5,
+  });
+  out.push({
+    figure: `end-to-end latency p99 at ${targetRate}/s with ${agents} connected`,
+    target: '≤ 25 ms and ≤ 3 × baselines',
+    measured: `${fixed(latency?.p99Ms, 2)} ms`,
+    baseline: `${fixed(baselineP99, 2)} ms (NATS + PutItem + uWS p99)`,
+    ratio: ratio(latency?.p99Ms, baselineP99),
+    met: latency === undefined || !Number.isFinite(baselineP99) ? undefined : latency.p99Ms <= 25 && latency.p99Ms <= 3 * baselineP99,
+  });
+
+  const requests = atTarget?.dynamoDbRequestsPerPush;
+  out.push({
+    figure: `DynamoDB requests per delivered push (at ${targetRate}/s)`,
+    target: '≤ 3',
+    measured: `${fixed(requests, 2)} (${Object.entries(atTarget?.dynamoDbRequests ?? {})
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ')})`,
+    baseline: '—',
+    ratio: '—',
+    met: requests === undefined ? undefined : requests <= 3,
+  });
+
+  const storm = r.reconnectStorm;
+  out.push({
+    figure: `reconnect storm of ${storm.agents ?? '?'}`,
+    target: '0 errors; every stored message delivered',
+    measured:
+      storm.agents === undefined
+        ? 'n/a'
+        : `${storm.errors} errors, ${storm.missing} missing, ${storm.duplicates} duplicates; all hello'd in ${storm.allHelloedMs} ms, drained in ${storm.allDrainedMs} ms`,
+    baseline: '—',
+    ratio: '—',
+    met: storm.agents === undefined ? undefined : storm.errors === 0 && storm.missing === 0 && (storm.allDrainedMs ?? -1) >= 0,
+  });
+  return out;
+}

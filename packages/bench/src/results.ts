@@ -1,0 +1,115 @@
+/** The shape of `bench/results/<timestamp>.json`. Every section is present, possibly empty. */
+import type { LatencySummary } from './stats';
+
+export interface DensityStep {
+  readonly connections: number;
+  /** Connections established (hello'd and registered) per second while filling this step. */
+  readonly connectPerSecond: number;
+  readonly failed: number;
+  /** Summed over the processes, after a forced GC. */
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  /** (value at this step − value with no connections) / connections. */
+  readonly rssPerConnectionBytes: number;
+  readonly heapPerConnectionBytes: number;
+  /** Connections each process ended up holding (SO_REUSEPORT spreads them unevenly). */
+  readonly perProcess: number[];
+}
+
+export interface DensityRun {
+  readonly processes: number;
+  herald: DensityStep[];
+  bareUws: DensityStep[];
+}
+
+export interface PushStep {
+  readonly rate: number;
+  readonly sent: number;
+  readonly accepted: number;
+  /** Non-201 answers and transport errors. */
+  readonly errors: number;
+  readonly delivered: number;
+  readonly acceptedPerSecond: number;
+  readonly deliveredPerSecond: number;
+  readonly latency: LatencySummary;
+  readonly endpointCpuUsPerPush: number;
+  readonly connectionCpuUsPerPush: number;
+  readonly dynamoDbRequestsPerPush: number;
+  readonly dynamoDbRequests: Record<string, number>;
+  readonly verifiedDecryptions: number;
+  readonly sustainable: boolean;
+}
+
+export interface EndpointCpuVariant {
+  readonly name: string;
+  readonly description: string;
+  readonly pushes: number;
+  readonly accepted: number;
+  readonly cpuUsPerAcceptedPush: number;
+  readonly latency: LatencySummary;
+}
+
+export interface StormResult {
+  readonly agents: number;
+  readonly storedPushes: number;
+  readonly storedAccepted: number;
+  readonly helloed: number;
+  /** From the simultaneous reconnect to the last hello reply. */
+  readonly allHelloedMs: number;
+  /** From the reconnect until every agent has all its stored notifications (-1: never). */
+  readonly allDrainedMs: number;
+  readonly received: number;
+  readonly missing: number;
+  readonly duplicates: number;
+  readonly errors: number;
+  readonly errorSamples: string[];
+  readonly connectionCpuMs: number;
+  readonly dynamoDbRequests: Record<string, number>;
+}
+
+export interface ProfileHotspot {
+  readonly function: string;
+  readonly location: string;
+  readonly selfPercent: number;
+}
+
+export interface ProcessProfile {
+  readonly process: string;
+  readonly window: string;
+  readonly file: string;
+  readonly byPackage: { name: string; selfPercent: number }[];
+  readonly top: ProfileHotspot[];
+}
+
+export interface TargetOutcome {
+  readonly figure: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly baseline: string;
+  readonly ratio: string;
+  readonly met: boolean | undefined;
+}
+
+export interface BenchResults {
+  meta: {
+    profile: string;
+    startedAt: string;
+    finishedAt?: string;
+    durationSeconds?: number;
+    commit: string;
+    machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; os: string };
+  };
+  baselines: {
+    rate: number;
+    natsPublishReceive?: LatencySummary;
+    dynamoDbPutItem?: LatencySummary & { errors: number };
+    uwsSendReceive?: LatencySummary;
+  };
+  idleDensity: { singleProcess?: DensityRun; reusePort?: DensityRun };
+  pushThroughput: { agents: number; steps: PushStep[]; highestSustainableRate?: number };
+  endpointCpu: { rate: number; variants: EndpointCpuVariant[] };
+  reconnectStorm: Partial<StormResult>;
+  profiles: ProcessProfile[];
+  targets: TargetOutcome[];
+  failures: string[];
+}
