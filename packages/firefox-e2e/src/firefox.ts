@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '@herald/testkit';
 import { OutputLines } from './output-lines';
 import { userJs, type PrefValue } from './user-prefs';
 
@@ -10,10 +11,25 @@ import { userJs, type PrefValue } from './user-prefs';
 export const FIREFOX_BINARY = '/usr/bin/firefox-esr';
 
 const STOP_GRACE_MS = 5_000;
+const PREFS_SAVE_TIMEOUT_MS = 5_000;
+
+/** Logged when the server hands this profile a uaid it did not have. */
+const NEW_UAID_LINE = /PushServiceWebSocket: "New _UAID" "([0-9a-f]+)"/;
 
 /**
  * Firefox's push client logs this (with `dom.push.loglevel` Debug and chrome console on
- * stdout) once it has processed the server's reply to `hello`. See {@link RunningFirefox.waitForPushClient}.
+ * stdout) once it has processed the server's reply to `hello`: the signal the gate page
+ * waits for (startup race G1 in firefox-client.md).
+ *
+ * Why the browser's own log rather than Herald's or a BiDi session: Herald logs nothing
+ * per hello (one line per hello would flood a production log), so the server side has
+ * no signal short of proxying the WebSocket, which would put something other than
+ * Firefox in front of Herald. The client's line is also the stronger fact (the reply
+ * arrived and was handled, not merely sent), and it reads the same against `herald dev`
+ * and the split deployment. puppeteer-core over WebDriver BiDi would still need this
+ * signal before navigating, adds a dependency, and its remote agent turns
+ * `dom.push.connection.enabled` off unless told otherwise; a page that reports over
+ * HTTP needs none of that.
  */
 const HELLO_REPLY_LINE = /PushServiceWebSocket: "handleHelloReply\(\)"/;
 
@@ -59,8 +75,9 @@ export interface RunningFirefox {
   /** The last lines Firefox printed (stdout and stderr), for a failing test's message. */
   output(): string;
   /**
-   * SIGTERM to the parent, SIGKILL after a grace period, then SIGKILL to whatever is left
-   * of its process group (content processes can outlive the parent by a moment).
+   * Waits (up to 5 s) until a uaid the server gave in this run is saved in `prefs.js`,
+   * then SIGTERM to the parent, SIGKILL after a grace period, then SIGKILL to whatever
+   * is left of its process group (content processes can outlive the parent by a moment).
    * Removes the temporary HOME, and the profile if this launch created it. Idempotent.
    */
   stop(): Promise<void>;
@@ -122,6 +139,10 @@ export async function launchFirefox(o: LaunchFirefoxOptions): Promise<RunningFir
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${binary}: no pid`);
+  let newUaid: string | undefined;
+  lines.onLine((line) => {
+    newUaid = NEW_UAID_LINE.exec(line)?.[1] ?? newUaid;
+  });
   lines.collect(child.stdout);
   lines.collect(child.stderr);
 
@@ -164,6 +185,7 @@ export async function launchFirefox(o: LaunchFirefoxOptions): Promise<RunningFir
     stop() {
       stopping ??= (async () => {
         if (exitStatus === undefined) {
+          await waitForSavedUaid(profileDir, newUaid);
           signal(pid, 'SIGTERM');
           const killer = setTimeout(() => signal(pid, 'SIGKILL'), STOP_GRACE_MS);
           await exited;
@@ -176,6 +198,28 @@ export async function launchFirefox(o: LaunchFirefoxOptions): Promise<RunningFir
       return stopping;
     },
   };
+}
+
+/**
+ * Firefox keeps the uaid in the pref `dom.push.userAgentID` and saves prefs lazily
+ * (about half a second after a change); SIGTERM does not flush them. Stopped inside that
+ * window, the profile keeps its subscriptions but loses the uaid, so the relaunch says
+ * `hello` without one and Firefox drops every subscription when a fresh uaid comes back
+ * (measured: 8 of 25 stop-right-after-subscribe runs). Waiting for the file makes a
+ * restart keep its subscriptions, as a real browser's does. Gives up quietly after
+ * {@link PREFS_SAVE_TIMEOUT_MS}: a relaunch test then fails on its own assertion.
+ */
+async function waitForSavedUaid(profileDir: string, uaid: string | undefined): Promise<void> {
+  if (uaid === undefined) return;
+  const saved = `user_pref("dom.push.userAgentID", "${uaid}");`;
+  try {
+    await eventually(
+      async () => (await readFile(join(profileDir, 'prefs.js'), 'utf8')).includes(saved),
+      { timeoutMs: PREFS_SAVE_TIMEOUT_MS, intervalMs: 50, what: 'the uaid saved in prefs.js' },
+    );
+  } catch {
+    // Stop anyway; see above.
+  }
 }
 
 /** Sends a signal to a process (or, negative, a process group); gone already is fine. */
