@@ -6,7 +6,7 @@
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BenchEnvironment } from './bench-environment';
 import { PROFILES, type BenchProfile } from './profiles';
@@ -108,6 +108,11 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
   }
+  // What each process printed (Herald logs at warn), for explaining errors; not committed.
+  const logDir = join(tmpdir(), `herald-bench-${stamp}`);
+  mkdirSync(logDir, { recursive: true });
+  for (const handle of env.group.started) writeFileSync(join(logDir, `${handle.name}.log`), handle.output());
+  log(`process output in ${logDir}`);
   const finishedAt = new Date();
   results.meta.finishedAt = finishedAt.toISOString();
   results.meta.durationSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000);

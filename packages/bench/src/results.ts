@@ -11,6 +11,8 @@ export interface DensityStep {
   readonly heapUsedBytes: number;
   /** (value at this step − value with no connections) / connections. */
   readonly rssPerConnectionBytes: number;
+  /** Buffers and other memory outside the JS heap that V8 knows of, summed. */
+  readonly externalBytes: number;
   readonly heapPerConnectionBytes: number;
   /** Connections each process ended up holding (SO_REUSEPORT spreads them unevenly). */
   readonly perProcess: number[];

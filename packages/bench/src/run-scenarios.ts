@@ -150,7 +150,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
       url: connectionUrl,
       agents: Math.min(p.stormAgents, results.pushThroughput.agents),
       messagesPerAgent: p.stormMessagesPerAgent,
-      storeRate: Math.min(results.pushThroughput.highestSustainableRate ?? p.targetRate, 800),
+      storeRate: p.targetRate * 2,
       log,
     });
   });

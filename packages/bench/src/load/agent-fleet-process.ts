@@ -13,7 +13,7 @@ import { pushIdOfData, type Subscription } from './web-push-request';
 
 const localAddress = process.argv[2] ?? '127.0.0.1';
 /** Handshakes in flight per fleet while filling up: a steady ramp, not a SYN flood. */
-const CONNECT_CONCURRENCY = 256;
+const CONNECT_CONCURRENCY = 64;
 /** One in this many payloads is decrypted, to show the pushes are real aes128gcm. */
 const VERIFY_EVERY = 100;
 

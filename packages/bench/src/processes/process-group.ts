@@ -20,6 +20,8 @@ export interface ChildHandle {
 
 export class ProcessGroup {
   private readonly children = new Set<ChildHandle>();
+  /** Every child ever started, running or not: for writing their output after a run. */
+  readonly started: ChildHandle[] = [];
 
   constructor() {
     // Last resort on the way out: SIGKILL anything still running. Synchronous by necessity.
@@ -117,6 +119,7 @@ export class ProcessGroup {
       },
     };
     this.children.add(handle);
+    this.started.push(handle);
     return handle;
   }
 }

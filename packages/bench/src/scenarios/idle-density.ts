@@ -21,11 +21,12 @@ export interface DensityOptions {
   readonly log: (line: string) => void;
 }
 
-async function memoryOf(servers: ProbedProcess[]): Promise<{ rss: number; heap: number }> {
+async function memoryOf(servers: ProbedProcess[]): Promise<{ rss: number; heap: number; external: number }> {
   const probes = await Promise.all(servers.map((s) => s.probe(true)));
   return {
     rss: probes.reduce((sum, p) => sum + p.memory.rss, 0),
     heap: probes.reduce((sum, p) => sum + p.memory.heapUsed, 0),
+    external: probes.reduce((sum, p) => sum + p.memory.external, 0),
   };
 }
 
@@ -46,6 +47,7 @@ export async function measureIdleDensity(o: DensityOptions): Promise<DensityStep
       failed: outcome.failed,
       rssBytes: now.rss,
       heapUsedBytes: now.heap,
+      externalBytes: now.external,
       rssPerConnectionBytes: Math.round((now.rss - empty.rss) / Math.max(1, held)),
       heapPerConnectionBytes: Math.round((now.heap - empty.heap) / Math.max(1, held)),
       perProcess,
