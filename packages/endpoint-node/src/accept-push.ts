@@ -12,6 +12,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
   MonotonicMicros,
+  PUSH_ERRORS,
   StorageUnavailableError,
   openEndpointToken,
   parsePushHeaders,
@@ -28,8 +29,10 @@ import {
   type RouterRecord,
   type RouterStore,
   type Uaid,
+  type VapidOutcome,
   type VapidVerifier,
 } from '@herald/core';
+import type { EndpointMetrics } from './endpoint-metrics';
 import { errorSummary } from './error-summary';
 
 /** A push request, already lifted out of HTTP. Header values are raw strings. */
@@ -77,6 +80,7 @@ export interface AcceptPushDeps {
   readonly maxTtlSeconds: number;
   /** The storage-key clock; one per process so keys sort in acceptance order. */
   readonly micros: MonotonicMicros;
+  readonly metrics: EndpointMetrics;
 }
 
 /** One clock for the whole process: two apps in one process still store in order. */
@@ -92,8 +96,28 @@ function parseApiVersion(segment: string): 1 | 2 | undefined {
   return undefined;
 }
 
-/** Runs the push path for one request. Rejects only on a programming error. */
+/**
+ * Runs the push path for one request and counts its outcome. Rejects only on a
+ * programming error (counted as `failed`).
+ */
 export async function acceptPush(
+  deps: AcceptPushDeps,
+  input: AcceptPushInput,
+): Promise<AcceptPushOutcome> {
+  let outcome: AcceptPushOutcome;
+  try {
+    outcome = await decidePush(deps, input);
+  } catch (error) {
+    deps.metrics.push('failed', 999);
+    throw error;
+  }
+  if (outcome.kind === 'rejected') {
+    deps.metrics.push('rejected', PUSH_ERRORS[outcome.rejection.code].errno);
+  }
+  return outcome;
+}
+
+async function decidePush(
   deps: AcceptPushDeps,
   input: AcceptPushInput,
 ): Promise<AcceptPushOutcome> {
@@ -109,6 +133,7 @@ export async function acceptPush(
     authorization: input.authorization,
     cryptoKey: input.cryptoKey,
   });
+  countVapid(deps.metrics, vapid);
   if (vapid.kind === 'invalid') return { kind: 'rejected', rejection: vapid.rejection };
 
   if (apiVersion === 2) {
@@ -158,7 +183,11 @@ export async function acceptPush(
     }
   }
 
-  await publishDeliver(deps, record, notification);
+  const routed = await publishDeliver(deps, record, notification);
+  const stored = notification.ttlSeconds > 0;
+  deps.metrics.push(
+    stored ? (routed ? 'routed' : 'stored_only') : routed ? 'ttl0_routed' : 'ttl0_dropped',
+  );
 
   return {
     kind: 'accepted',
@@ -224,20 +253,38 @@ function buildNotification(
   };
 }
 
+/** Publishes `deliver` to the owning node; false when the bus refused it. */
 async function publishDeliver(
-  deps: Pick<AcceptPushDeps, 'bus' | 'log'>,
+  deps: Pick<AcceptPushDeps, 'bus' | 'log' | 'metrics'>,
   record: RouterRecord,
   notification: Notification,
-): Promise<void> {
+): Promise<boolean> {
   try {
     await deps.bus.publish(record.nodeId, { type: 'deliver', notification, hops: 0 });
+    deps.metrics.busPublish('ok');
+    return true;
   } catch (error) {
+    deps.metrics.busPublish('error');
     // The row is durable (or the message was TTL 0, which promises nothing): the user
     // agent gets it at its next hello, so the sender still hears 201.
     deps.log.warn(
       { nodeId: record.nodeId, ttlSeconds: notification.ttlSeconds, err: errorSummary(error) },
       'deliver publish failed',
     );
+    return false;
+  }
+}
+
+function countVapid(metrics: EndpointMetrics, vapid: VapidOutcome): void {
+  switch (vapid.kind) {
+    case 'absent':
+      return;
+    case 'valid':
+      metrics.vapid(vapid.cacheHit ? 'cache_hit' : 'verified');
+      return;
+    case 'invalid':
+      metrics.vapid('rejected');
+      return;
   }
 }
 

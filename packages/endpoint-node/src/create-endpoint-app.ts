@@ -3,6 +3,7 @@
  * `createEndpointNode` serves, and what in-process HTTP tests mount on an ephemeral port.
  */
 import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
 import {
   VapidVerifier,
   originOf,
@@ -16,6 +17,8 @@ import {
 } from '@herald/core';
 import { processMicros } from './accept-push';
 import { cors } from './cors';
+import { createEndpointMetrics } from './endpoint-metrics';
+import { timeRequests } from './request-timing';
 import { endpointRoutes, errorAnswer, unknownRoute } from './routes';
 
 /** Tunables of the push path. Defaults follow autoendpoint's code (push-protocol.md §9). */
@@ -49,6 +52,11 @@ export interface EndpointAppDeps {
   readonly settings?: Partial<EndpointSettings>;
   /** Storage-key clock; defaults to the process-wide one. Tests may inject their own. */
   readonly micros?: MonotonicMicros;
+  /**
+   * Where the endpoint declares its metrics (docs/http-api.md "Metrics"). Absent: nothing
+   * is counted. One registry per app: the names cannot be declared twice on one registry.
+   */
+  readonly registry?: Registry;
 }
 
 /** The express app serving the push API. Throws if `publicOrigin` is not an http(s) URL. */
@@ -61,11 +69,14 @@ export function createEndpointApp(deps: EndpointAppDeps): Express {
     cacheSize: settings.vapidCacheSize,
   });
 
+  const metrics = createEndpointMetrics(deps.registry);
+
   const app = express();
   app.disable('x-powered-by');
   // Answers are empty or small JSON errors; hashing them for ETags buys nothing.
   app.disable('etag');
 
+  if (deps.registry !== undefined) app.use(timeRequests(metrics));
   app.use(cors);
   app.use(
     endpointRoutes({
@@ -81,6 +92,7 @@ export function createEndpointApp(deps: EndpointAppDeps): Express {
         maxBodyBytes: settings.maxBodyBytes,
         maxTtlSeconds: settings.maxTtlSeconds,
         micros: deps.micros ?? processMicros,
+        metrics,
       },
       cancel: { keys: deps.keys, messageStore: deps.messageStore, log: deps.log },
     }),

@@ -26,7 +26,7 @@ import {
   type RouterStore,
   type Uaid,
 } from '@herald/core';
-import { createEndpointApp, type EndpointSettings } from '../src';
+import { createEndpointApp, type EndpointAppDeps, type EndpointSettings } from '../src';
 import { openTestStores, type TestStores } from './test-stores';
 
 export type Deliver = Extract<NodeCommand, { type: 'deliver' }>;
@@ -69,6 +69,8 @@ export interface EndpointFixture {
   readonly routerStore: RouterStore;
   readonly messageStore: MessageStore;
   readonly log: ReturnType<typeof recordingLogger>;
+  /** The in-process bus the app publishes on (before any `wrapBus`). */
+  readonly bus: NodeBus;
   /** Every `deliver` published to `nodeId`, in arrival order. */
   readonly delivers: Deliver[];
   /** Waits for the next `deliver` not yet returned by an earlier call. */
@@ -90,6 +92,8 @@ export async function startEndpointFixture(
     };
     /** Wraps the in-process bus, e.g. to make publishes fail. */
     wrapBus?: (bus: NodeBus) => NodeBus;
+    /** Optional parts of the app: metrics registry, admin API. */
+    app?: Pick<EndpointAppDeps, 'registry'>;
   } = {},
 ): Promise<EndpointFixture> {
   const keys = CryptoKeys.parse(CryptoKeys.generateKey());
@@ -120,6 +124,7 @@ export async function startEndpointFixture(
     clock: systemClock,
     log,
     settings: o.settings,
+    ...o.app,
   });
   server.on('request', app);
 
@@ -130,6 +135,7 @@ export async function startEndpointFixture(
     routerStore,
     messageStore,
     log,
+    bus,
     delivers,
     async nextDeliver() {
       while (delivers.length <= consumed) await new Promise<void>((wake) => waiters.push(wake));

@@ -192,6 +192,7 @@ describe('a push whose deliver cannot be published', () => {
       publish: () => Promise.reject(new BusUnavailableError('bus down')),
       publishToAll: () => Promise.reject(new BusUnavailableError('bus down')),
       ping: () => bus.ping(),
+      onReconnect: (listener) => bus.onReconnect(listener),
       close: () => bus.close(),
     });
     f = await startEndpointFixture({ wrapBus: failing });
