@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import {
   VapidVerifier,
   originOf,
+  type BroadcastStore,
   type Clock,
   type CryptoKeys,
   type Logger,
@@ -16,6 +17,8 @@ import {
   type RouterStore,
 } from '@herald/core';
 import { processMicros } from './accept-push';
+import { AdminToken } from './admin-token';
+import { broadcastAdminRoutes } from './broadcast-admin';
 import { cors } from './cors';
 import { createEndpointMetrics } from './endpoint-metrics';
 import { timeRequests } from './request-timing';
@@ -57,9 +60,20 @@ export interface EndpointAppDeps {
    * is counted. One registry per app: the names cannot be declared twice on one registry.
    */
   readonly registry?: Registry;
+  /**
+   * `HERALD_ADMIN_TOKEN`: enables the broadcast admin API (`/v1/broadcasts`), which
+   * needs `Authorization: Bearer <adminToken>`. Absent: those routes answer 404.
+   * Requires `broadcastStore`.
+   */
+  readonly adminToken?: string;
+  /** Where broadcast versions live; used only by the admin API. */
+  readonly broadcastStore?: BroadcastStore;
 }
 
-/** The express app serving the push API. Throws if `publicOrigin` is not an http(s) URL. */
+/**
+ * The express app serving the push API. Throws if `publicOrigin` is not an http(s) URL,
+ * or if `adminToken` is given without a `broadcastStore` (or is empty).
+ */
 export function createEndpointApp(deps: EndpointAppDeps): Express {
   const settings: EndpointSettings = { ...DEFAULT_ENDPOINT_SETTINGS, ...deps.settings };
   const publicOrigin = originOf(deps.publicOrigin);
@@ -97,6 +111,20 @@ export function createEndpointApp(deps: EndpointAppDeps): Express {
       cancel: { keys: deps.keys, messageStore: deps.messageStore, log: deps.log },
     }),
   );
+  if (deps.adminToken !== undefined) {
+    if (deps.broadcastStore === undefined) {
+      throw new TypeError('adminToken needs a broadcastStore for the admin API');
+    }
+    app.use(
+      broadcastAdminRoutes({
+        token: new AdminToken(deps.adminToken),
+        broadcastStore: deps.broadcastStore,
+        bus: deps.bus,
+        log: deps.log,
+        metrics,
+      }),
+    );
+  }
   app.use(unknownRoute);
   app.use(errorAnswer(deps.log));
   return app;

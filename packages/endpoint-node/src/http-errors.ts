@@ -35,6 +35,11 @@ export interface ErrorAnswer {
   readonly status: number;
   readonly errno: number | null;
   readonly message: string;
+  /**
+   * The `WWW-Authenticate` value of a 401. Default `vapid`, the push API's scheme; the
+   * admin API names its bearer token instead.
+   */
+  readonly challenge?: string;
 }
 
 /** Maps a rejection through the shared errno table (`PUSH_ERRORS`). */
@@ -69,7 +74,7 @@ export function sendError(res: Response, answer: ErrorAnswer): void {
   switch (answer.status) {
     case 401:
       // RFC 8292 §4.1: a 401 names the auth scheme the sender should use.
-      res.setHeader('WWW-Authenticate', 'vapid');
+      res.setHeader('WWW-Authenticate', answer.challenge ?? 'vapid');
       break;
     case 410:
       res.setHeader('Cache-Control', `max-age=${GONE_CACHE_SECONDS}`);

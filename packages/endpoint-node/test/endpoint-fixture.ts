@@ -93,7 +93,7 @@ export async function startEndpointFixture(
     /** Wraps the in-process bus, e.g. to make publishes fail. */
     wrapBus?: (bus: NodeBus) => NodeBus;
     /** Optional parts of the app: metrics registry, admin API. */
-    app?: Pick<EndpointAppDeps, 'registry'>;
+    app?: Pick<EndpointAppDeps, 'registry' | 'adminToken' | 'broadcastStore'>;
   } = {},
 ): Promise<EndpointFixture> {
   const keys = CryptoKeys.parse(CryptoKeys.generateKey());
