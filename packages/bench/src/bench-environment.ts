@@ -6,7 +6,12 @@
  */
 import { join } from 'node:path';
 import { CryptoKeys } from '@herald/core';
-import { startDynamoDbLocal, startNatsServer, type DynamoDbServerFixture, type NatsServerFixture } from '@herald/testkit';
+import {
+  startDynamoDbLocal,
+  startNatsServer,
+  type DynamoDbServerFixture,
+  type NatsServerFixture,
+} from '@herald/testkit';
 import { freePorts } from './processes/free-ports';
 import { createTables, startHeraldNode, ProbedProcess } from './processes/herald-node';
 import { IpcChannel } from './processes/ipc-channel';
@@ -41,7 +46,11 @@ export class BenchEnvironment {
     this.dynamoDb = dynamoDb;
     this.natsUrl = nats.url;
     const upstreamPort = new URL(dynamoDb.endpoint).port;
-    const proxy = this.group.fork('dynamodb-proxy', join(__dirname, 'processes', 'dynamodb-counting-proxy.js'), [upstreamPort]);
+    const proxy = this.group.fork(
+      'dynamodb-proxy',
+      join(__dirname, 'processes', 'dynamodb-counting-proxy.js'),
+      [upstreamPort],
+    );
     const line = await proxy.waitForLine(/^listening \d+/, START_TIMEOUT_MS);
     this.dynamoDbEndpoint = `http://${HOST}:${line.split(' ')[1]}`;
     this.proxy = new IpcChannel('dynamodb-proxy', proxy.child);
@@ -80,7 +89,10 @@ export class BenchEnvironment {
   }
 
   /** `count` connection nodes sharing one WebSocket port (SO_REUSEPORT when count > 1). */
-  async startConnectionNodes(count: number, publicOrigin: string): Promise<{ nodes: ProbedProcess[]; url: string }> {
+  async startConnectionNodes(
+    count: number,
+    publicOrigin: string,
+  ): Promise<{ nodes: ProbedProcess[]; url: string }> {
     const [wsPort, ...opsPorts] = await freePorts(count + 1);
     const nodes: ProbedProcess[] = [];
     // One at a time: uWS must bind the shared port with SO_REUSEPORT in every process.
@@ -103,9 +115,14 @@ export class BenchEnvironment {
     const [port] = await freePorts(1);
     const servers: ProbedProcess[] = [];
     for (let i = 0; i < count; i++) {
-      const handle = this.group.fork(`bare-uws-${i + 1}`, join(__dirname, 'load', 'bare-uws-server-process.js'), [String(port)], {
-        execArgv: ['--expose-gc'],
-      });
+      const handle = this.group.fork(
+        `bare-uws-${i + 1}`,
+        join(__dirname, 'load', 'bare-uws-server-process.js'),
+        [String(port)],
+        {
+          execArgv: ['--expose-gc'],
+        },
+      );
       await handle.waitForLine(/^listening \d+/, START_TIMEOUT_MS);
       servers.push(new ProbedProcess(handle));
     }
@@ -116,16 +133,25 @@ export class BenchEnvironment {
   startFleets(count: number): Fleet[] {
     return Array.from({ length: count }, () => {
       const localAddress = `127.0.0.${2 + this.fleetCount++}`;
-      const handle = this.group.fork(`fleet-${localAddress}`, join(__dirname, 'load', 'agent-fleet-process.js'), [localAddress], {
-        // ws clients hold more JS per socket than uWS; leave them room.
-        execArgv: ['--max-old-space-size=4096'],
-      });
+      const handle = this.group.fork(
+        `fleet-${localAddress}`,
+        join(__dirname, 'load', 'agent-fleet-process.js'),
+        [localAddress],
+        {
+          // ws clients hold more JS per socket than uWS; leave them room.
+          execArgv: ['--max-old-space-size=4096'],
+        },
+      );
       return { localAddress, handle, ipc: new IpcChannel(handle.name, handle.child) };
     });
   }
 
   startGenerator(): IpcChannel {
-    const handle = this.group.fork('push-generator', join(__dirname, 'load', 'push-generator-process.js'), []);
+    const handle = this.group.fork(
+      'push-generator',
+      join(__dirname, 'load', 'push-generator-process.js'),
+      [],
+    );
     return new IpcChannel(handle.name, handle.child);
   }
 

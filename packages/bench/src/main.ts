@@ -31,7 +31,9 @@ function parseFlags(argv: string[]): Flags {
     else if (flag === '--quick') profile = PROFILES.quick;
     else if (flag === '--out-dir') outDir = resolve(argv[++i] ?? outDir);
     else {
-      console.error(`usage: bench [--quick | --full | --smoke] [--out-dir <dir>] (unknown: ${flag})`);
+      console.error(
+        `usage: bench [--quick | --full | --smoke] [--out-dir <dir>] (unknown: ${flag})`,
+      );
       process.exit(2);
     }
   }
@@ -40,7 +42,9 @@ function parseFlags(argv: string[]): Flags {
 
 function gitCommit(): string {
   try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return 'unknown';
   }
@@ -74,7 +78,10 @@ function emptyResults(profile: BenchProfile, startedAt: Date): BenchResults {
 async function main(): Promise<number> {
   const { profile, outDir } = parseFlags(process.argv.slice(2));
   const startedAt = new Date();
-  const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = startedAt
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   mkdirSync(join(outDir, 'profiles'), { recursive: true });
   const results = emptyResults(profile, startedAt);
   const files = {
@@ -87,7 +94,8 @@ async function main(): Promise<number> {
     results.targets = judgeTargets(results, profile.targetRate);
     writeFileSync(files.json, `${JSON.stringify(results, null, 2)}\n`);
   };
-  const log = (line: string): void => console.log(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${line}`);
+  const log = (line: string): void =>
+    console.log(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(1)}s] ${line}`);
 
   const env = new BenchEnvironment();
   let stopping: Promise<void> | undefined;
@@ -111,7 +119,8 @@ async function main(): Promise<number> {
   // What each process printed (Herald logs at warn), for explaining errors; not committed.
   const logDir = join(tmpdir(), `herald-bench-${stamp}`);
   mkdirSync(logDir, { recursive: true });
-  for (const handle of env.group.started) writeFileSync(join(logDir, `${handle.name}.log`), handle.output());
+  for (const handle of env.group.started)
+    writeFileSync(join(logDir, `${handle.name}.log`), handle.output());
   log(`process output in ${logDir}`);
   const finishedAt = new Date();
   results.meta.finishedAt = finishedAt.toISOString();
@@ -120,9 +129,15 @@ async function main(): Promise<number> {
   const charts = renderCharts(results);
   writeFileSync(join(outDir, files.memoryChart), charts.memory);
   writeFileSync(join(outDir, files.latencyChart), charts.latency);
-  writeFileSync(files.markdown, renderSummary(results, { memory: files.memoryChart, latency: files.latencyChart }));
+  writeFileSync(
+    files.markdown,
+    renderSummary(results, { memory: files.memoryChart, latency: files.latencyChart }),
+  );
   log(`wrote ${files.json} and ${files.markdown}`);
-  for (const t of results.targets) log(`  ${t.met === undefined ? '?' : t.met ? 'met   ' : 'MISSED'} ${t.figure}: ${t.measured} (target ${t.target}; baseline ${t.baseline}; ${t.ratio})`);
+  for (const t of results.targets)
+    log(
+      `  ${t.met === undefined ? '?' : t.met ? 'met   ' : 'MISSED'} ${t.figure}: ${t.measured} (target ${t.target}; baseline ${t.baseline}; ${t.ratio})`,
+    );
   return results.failures.length === 0 ? 0 : 1;
 }
 

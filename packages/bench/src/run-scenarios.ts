@@ -39,18 +39,32 @@ export async function runScenarios(c: RunContext): Promise<void> {
     try {
       await run();
     } catch (error) {
-      results.failures.push(`${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      results.failures.push(
+        `${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       log(`  ${name} failed: ${String(error)}`);
     }
     c.checkpoint();
   };
 
-  await attempt(`baselines at ${p.targetRate}/s: NATS publish→receive, DynamoDB Local PutItem`, async () => {
-    results.baselines.natsPublishReceive = await natsLatency(env.natsUrl, p.targetRate, p.baselineSamples);
-    results.baselines.dynamoDbPutItem = await putItemLatency(env.dynamoDbEndpoint, MESSAGE_TABLE, p.targetRate, p.baselineSamples);
-    log(`  NATS ${JSON.stringify(results.baselines.natsPublishReceive)}`);
-    log(`  PutItem ${JSON.stringify(results.baselines.dynamoDbPutItem)}`);
-  });
+  await attempt(
+    `baselines at ${p.targetRate}/s: NATS publish→receive, DynamoDB Local PutItem`,
+    async () => {
+      results.baselines.natsPublishReceive = await natsLatency(
+        env.natsUrl,
+        p.targetRate,
+        p.baselineSamples,
+      );
+      results.baselines.dynamoDbPutItem = await putItemLatency(
+        env.dynamoDbEndpoint,
+        MESSAGE_TABLE,
+        p.targetRate,
+        p.baselineSamples,
+      );
+      log(`  NATS ${JSON.stringify(results.baselines.natsPublishReceive)}`);
+      log(`  PutItem ${JSON.stringify(results.baselines.dynamoDbPutItem)}`);
+    },
+  );
 
   const fleets = env.startFleets(p.fleets);
   results.idleDensity.singleProcess = { processes: 1, herald: [], bareUws: [] };
@@ -59,12 +73,23 @@ export async function runScenarios(c: RunContext): Promise<void> {
     const bare = await env.startBareServers(1);
     try {
       results.idleDensity.singleProcess!.bareUws = await measureIdleDensity({
-        servers: bare.servers, fleets, url: bare.url, group: 'bare', steps: p.idleSteps, log,
+        servers: bare.servers,
+        fleets,
+        url: bare.url,
+        group: 'bare',
+        steps: p.idleSteps,
+        log,
       });
       await collectReceipts(fleets, 0, 0);
-      await bare.servers[0]!.ipc.request('send', { rate: p.targetRate, count: p.baselineSamples }, 600_000);
+      await bare.servers[0]!.ipc.request(
+        'send',
+        { rate: p.targetRate, count: p.baselineSamples },
+        600_000,
+      );
       const receipts = await collectReceipts(fleets, p.baselineSamples, 2_000);
-      results.baselines.uwsSendReceive = summarise([...receipts.byId].map(([sentNs, receivedNs]) => (receivedNs - Number(sentNs)) / 1e6));
+      results.baselines.uwsSendReceive = summarise(
+        [...receipts.byId].map(([sentNs, receivedNs]) => (receivedNs - Number(sentNs)) / 1e6),
+      );
       log(`  uWS send ${JSON.stringify(results.baselines.uwsSendReceive)}`);
     } finally {
       await closeGroup(fleets, 'bare');
@@ -84,61 +109,112 @@ export async function runScenarios(c: RunContext): Promise<void> {
     connection = nodes.nodes[0];
     connectionUrl = nodes.url;
     results.idleDensity.singleProcess!.herald = await measureIdleDensity({
-      servers: nodes.nodes, fleets, url: connectionUrl, group: 'main', steps: p.idleSteps, withKey: env.vapid.publicKey, log,
+      servers: nodes.nodes,
+      fleets,
+      url: connectionUrl,
+      group: 'main',
+      steps: p.idleSteps,
+      withKey: env.vapid.publicKey,
+      log,
     });
   });
 
   const generator = env.startGenerator();
   const common = () => {
-    if (endpoint === undefined || connection === undefined) throw new Error('no Herald nodes (scenario 1 failed)');
+    if (endpoint === undefined || connection === undefined)
+      throw new Error('no Herald nodes (scenario 1 failed)');
     return { env, generator, fleets, endpoint, connections: [connection], audience: origin };
   };
 
-  await attempt(`scenario 2: push throughput and latency at ${p.pushRates.join(', ')}/s and up`, async () => {
-    const base = common();
-    const subscriptions = await subscriptionsOf(fleets, 'main', 'v2');
-    results.pushThroughput.agents = subscriptions.length;
-    await generator.request('set-subscriptions', { set: 'v2', subscriptions });
-    const measured = await measurePushThroughput({
-      ...base, subscriptionSet: 'v2', rates: p.pushRates, maxRate: p.maxRate, stepSeconds: p.pushStepSeconds, log,
-    });
-    results.pushThroughput.steps = measured.steps;
-    results.pushThroughput.highestSustainableRate = measured.highestSustainableRate;
-  });
+  await attempt(
+    `scenario 2: push throughput and latency at ${p.pushRates.join(', ')}/s and up`,
+    async () => {
+      const base = common();
+      const subscriptions = await subscriptionsOf(fleets, 'main', 'v2');
+      results.pushThroughput.agents = subscriptions.length;
+      await generator.request('set-subscriptions', { set: 'v2', subscriptions });
+      const measured = await measurePushThroughput({
+        ...base,
+        subscriptionSet: 'v2',
+        rates: p.pushRates,
+        maxRate: p.maxRate,
+        stepSeconds: p.pushStepSeconds,
+        log,
+      });
+      results.pushThroughput.steps = measured.steps;
+      results.pushThroughput.highestSustainableRate = measured.highestSustainableRate;
+    },
+  );
 
-  await attempt(`CPU profiles of the endpoint and connection node at ${p.targetRate * 2}/s (not counted)`, async () => {
-    const base = common();
-    const files = { endpoint: join(c.outDir, 'profiles', `${c.stamp}-endpoint.cpuprofile`), connection: join(c.outDir, 'profiles', `${c.stamp}-connection.cpuprofile`) };
-    await runPushStep({
-      ...base,
-      subscriptionSet: 'v2',
-      rate: p.targetRate * 2,
-      count: Math.round(p.targetRate * 2 * p.pushStepSeconds),
-      offset: 0,
-      beforeBurst: async () => {
-        await Promise.all([base.endpoint.profileStart(), base.connections[0]!.profileStart()]);
-      },
-      afterBurst: async () => {
-        await Promise.all([base.endpoint.profileStop(files.endpoint), base.connections[0]!.profileStop(files.connection)]);
-      },
-    });
-    const window = `${p.targetRate * 2} pushes/s for ${p.pushStepSeconds} s, ${results.pushThroughput.agents} agents`;
-    results.profiles = [
-      { process: 'endpoint node', window, file: files.endpoint, ...summariseProfile(files.endpoint) },
-      { process: 'connection node', window, file: files.connection, ...summariseProfile(files.connection) },
-    ];
-    for (const profile of results.profiles) {
-      log(`  ${profile.process}: ${profile.byPackage.slice(0, 6).map((b) => `${b.name} ${b.selfPercent}%`).join(', ')}`);
-    }
-  });
+  await attempt(
+    `CPU profiles of the endpoint and connection node at ${p.targetRate * 2}/s (not counted)`,
+    async () => {
+      const base = common();
+      const files = {
+        endpoint: join(c.outDir, 'profiles', `${c.stamp}-endpoint.cpuprofile`),
+        connection: join(c.outDir, 'profiles', `${c.stamp}-connection.cpuprofile`),
+      };
+      await runPushStep({
+        ...base,
+        subscriptionSet: 'v2',
+        rate: p.targetRate * 2,
+        count: Math.round(p.targetRate * 2 * p.pushStepSeconds),
+        offset: 0,
+        beforeBurst: async () => {
+          await Promise.all([base.endpoint.profileStart(), base.connections[0]!.profileStart()]);
+        },
+        afterBurst: async () => {
+          await Promise.all([
+            base.endpoint.profileStop(files.endpoint),
+            base.connections[0]!.profileStop(files.connection),
+          ]);
+        },
+      });
+      const window = `${p.targetRate * 2} pushes/s for ${p.pushStepSeconds} s, ${results.pushThroughput.agents} agents`;
+      results.profiles = [
+        {
+          process: 'endpoint node',
+          window,
+          file: files.endpoint,
+          ...summariseProfile(files.endpoint),
+        },
+        {
+          process: 'connection node',
+          window,
+          file: files.connection,
+          ...summariseProfile(files.connection),
+        },
+      ];
+      for (const profile of results.profiles) {
+        log(
+          `  ${profile.process}: ${profile.byPackage
+            .slice(0, 6)
+            .map((b) => `${b.name} ${b.selfPercent}%`)
+            .join(', ')}`,
+        );
+      }
+    },
+  );
 
   await attempt('scenario 3: endpoint CPU per push (VAPID hit/miss, 4 KB, v1/v2)', async () => {
     const base = common();
-    const perFleet = Math.ceil(Math.min(p.endpointCpuPushes, results.pushThroughput.agents) / fleets.length);
-    await Promise.all(fleets.map((f) => f.ipc.request('register-v1', { group: 'main', count: perFleet }, 300_000)));
-    await generator.request('set-subscriptions', { set: 'v1', subscriptions: await subscriptionsOf(fleets, 'main', 'v1') });
+    const perFleet = Math.ceil(
+      Math.min(p.endpointCpuPushes, results.pushThroughput.agents) / fleets.length,
+    );
+    await Promise.all(
+      fleets.map((f) => f.ipc.request('register-v1', { group: 'main', count: perFleet }, 300_000)),
+    );
+    await generator.request('set-subscriptions', {
+      set: 'v1',
+      subscriptions: await subscriptionsOf(fleets, 'main', 'v1'),
+    });
     results.endpointCpu.variants = await measureEndpointCpu({
-      ...base, rate: p.targetRate, pushes: p.endpointCpuPushes, v2Set: 'v2', v1Set: 'v1', log,
+      ...base,
+      rate: p.targetRate,
+      pushes: p.endpointCpuPushes,
+      v2Set: 'v2',
+      v1Set: 'v1',
+      log,
     });
   });
 
@@ -156,28 +232,54 @@ export async function runScenarios(c: RunContext): Promise<void> {
   });
 
   await closeGroup(fleets, 'main').catch(() => undefined);
-  await Promise.all([connection, endpoint].map((n) => (n === undefined ? undefined : env.group.stop(n.handle))));
+  await Promise.all(
+    [connection, endpoint].map((n) =>
+      n === undefined ? Promise.resolve() : env.group.stop(n.handle),
+    ),
+  );
 
   const total = p.reusePortNodes * p.reusePortPerNode;
   results.idleDensity.reusePort = { processes: p.reusePortNodes, herald: [], bareUws: [] };
-  await attempt(`scenario 1 over SO_REUSEPORT: ${p.reusePortNodes} bare uWS processes, ${total} connections`, async () => {
-    const bare = await env.startBareServers(p.reusePortNodes);
-    try {
-      results.idleDensity.reusePort!.bareUws = await measureIdleDensity({ servers: bare.servers, fleets, url: bare.url, group: 'bare4', steps: [total], log });
-    } finally {
-      await closeGroup(fleets, 'bare4');
-      await Promise.all(bare.servers.map((s) => env.group.stop(s.handle)));
-    }
-  });
-  await attempt(`scenario 1 over SO_REUSEPORT: ${p.reusePortNodes} Herald connection nodes, ${total} connections`, async () => {
-    const nodes = await env.startConnectionNodes(p.reusePortNodes, origin || 'http://127.0.0.1:1');
-    try {
-      results.idleDensity.reusePort!.herald = await measureIdleDensity({
-        servers: nodes.nodes, fleets, url: nodes.url, group: 'herald4', steps: [total], withKey: env.vapid.publicKey, log,
-      });
-    } finally {
-      await closeGroup(fleets, 'herald4');
-      await Promise.all(nodes.nodes.map((n) => env.group.stop(n.handle)));
-    }
-  });
+  await attempt(
+    `scenario 1 over SO_REUSEPORT: ${p.reusePortNodes} bare uWS processes, ${total} connections`,
+    async () => {
+      const bare = await env.startBareServers(p.reusePortNodes);
+      try {
+        results.idleDensity.reusePort!.bareUws = await measureIdleDensity({
+          servers: bare.servers,
+          fleets,
+          url: bare.url,
+          group: 'bare4',
+          steps: [total],
+          log,
+        });
+      } finally {
+        await closeGroup(fleets, 'bare4');
+        await Promise.all(bare.servers.map((s) => env.group.stop(s.handle)));
+      }
+    },
+  );
+  await attempt(
+    `scenario 1 over SO_REUSEPORT: ${p.reusePortNodes} Herald connection nodes, ${total} connections`,
+    async () => {
+      const nodes = await env.startConnectionNodes(
+        p.reusePortNodes,
+        origin || 'http://127.0.0.1:1',
+      );
+      try {
+        results.idleDensity.reusePort!.herald = await measureIdleDensity({
+          servers: nodes.nodes,
+          fleets,
+          url: nodes.url,
+          group: 'herald4',
+          steps: [total],
+          withKey: env.vapid.publicKey,
+          log,
+        });
+      } finally {
+        await closeGroup(fleets, 'herald4');
+        await Promise.all(nodes.nodes.map((n) => env.group.stop(n.handle)));
+      }
+    },
+  );
 }

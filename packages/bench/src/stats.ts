@@ -9,9 +9,11 @@ export interface LatencySummary {
 }
 
 export function summarise(samplesMs: number[]): LatencySummary {
-  if (samplesMs.length === 0) return { count: 0, p50Ms: NaN, p95Ms: NaN, p99Ms: NaN, maxMs: NaN, meanMs: NaN };
+  if (samplesMs.length === 0)
+    return { count: 0, p50Ms: NaN, p95Ms: NaN, p99Ms: NaN, maxMs: NaN, meanMs: NaN };
   const sorted = Float64Array.from(samplesMs).sort();
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
   const sum = samplesMs.reduce((a, b) => a + b, 0);
   return {
     count: sorted.length,

@@ -16,11 +16,16 @@ let output = '';
 let results: BenchResults;
 
 beforeAll(async () => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`pnpm build\` first (the root \`pnpm test\` does)`);
-  const child = spawn(process.execPath, [MAIN, '--smoke', '--out-dir', outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: run \`pnpm build\` first (the root \`pnpm test\` does)`);
+  const child = spawn(process.execPath, [MAIN, '--smoke', '--out-dir', outDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  exitCode = await new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const json = readdirSync(outDir).find((name) => name.endsWith('.json'));
   if (json === undefined) throw new Error(`no JSON written; output:\n${output}`);
   results = JSON.parse(readFileSync(join(outDir, json), 'utf8')) as BenchResults;

@@ -38,15 +38,27 @@ let verifyFailures = 0;
 let unexpectedCloses = 0;
 let drainWatch: (() => void) | undefined;
 
-function onFrame(agent: Agent, socket: WebSocket, text: string, pending: Map<string, (f: Frame) => void>): void {
+function onFrame(
+  agent: Agent,
+  socket: WebSocket,
+  text: string,
+  pending: Map<string, (f: Frame) => void>,
+): void {
   const frame = JSON.parse(text) as Frame;
   if (frame.messageType === 'notification') {
     const now = Number(process.hrtime.bigint());
     notifications += 1;
     if (frame.data !== undefined) receipts.push([pushIdOfData(frame.data), now]);
-    if (frame.headers?.encoding !== undefined && notifications % VERIFY_EVERY === 1 && frame.data !== undefined) {
+    if (
+      frame.headers?.encoding !== undefined &&
+      notifications % VERIFY_EVERY === 1 &&
+      frame.data !== undefined
+    ) {
       try {
-        decryptPush({ data: frame.data, headers: frame.headers as { encoding: string } }, agent.keys);
+        decryptPush(
+          { data: frame.data, headers: frame.headers as { encoding: string } },
+          agent.keys,
+        );
         verified += 1;
       } catch {
         verifyFailures += 1;
@@ -57,7 +69,9 @@ function onFrame(agent: Agent, socket: WebSocket, text: string, pending: Map<str
       agent.versions.add(frame.version ?? '');
     }
     agent.received += 1;
-    socket.send(`{"messageType":"ack","updates":[{"channelID":"${frame.channelID}","version":"${frame.version}"}]}`);
+    socket.send(
+      `{"messageType":"ack","updates":[{"channelID":"${frame.channelID}","version":"${frame.version}"}]}`,
+    );
     drainWatch?.();
     return;
   }
@@ -86,13 +100,16 @@ interface Session {
 /** Opens the agent's socket; resolves once open, with a way to exchange frames. */
 function open(agent: Agent, url: string, timeoutMs: number): Promise<Session> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, 'push-notification', { localAddress, perMessageDeflate: false });
+    const socket = new WebSocket(url, 'push-notification', {
+      localAddress,
+      perMessageDeflate: false,
+    });
     const pending = new Map<string, (f: Frame) => void>();
     const timer = setTimeout(() => {
       socket.terminate();
       reject(new Error('open timed out'));
     }, timeoutMs);
-    socket.on('message', (data) => onFrame(agent, socket, data.toString(), pending));
+    socket.on('message', (data: Buffer) => onFrame(agent, socket, data.toString('utf8'), pending));
     socket.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -123,21 +140,39 @@ function open(agent: Agent, url: string, timeoutMs: number): Promise<Session> {
   });
 }
 
-async function helloAndRegister(agent: Agent, url: string, withKey: string | undefined, timeoutMs: number): Promise<void> {
+async function helloAndRegister(
+  agent: Agent,
+  url: string,
+  withKey: string | undefined,
+  timeoutMs: number,
+): Promise<void> {
   const session = await open(agent, url, timeoutMs);
-  const hello = await session.send({ messageType: 'hello', uaid: agent.uaid, channelIDs: [], use_webpush: true }, 'hello');
-  if (hello.status !== 200 || hello.uaid === undefined) throw new Error(`hello status ${hello.status}`);
+  const hello = await session.send(
+    { messageType: 'hello', uaid: agent.uaid, channelIDs: [], use_webpush: true },
+    'hello',
+  );
+  if (hello.status !== 200 || hello.uaid === undefined)
+    throw new Error(`hello status ${hello.status}`);
   agent.uaid = hello.uaid;
   const register = await session.send(
-    { messageType: 'register', channelID: agent.channelId, ...(withKey === undefined ? {} : { key: withKey }) },
+    {
+      messageType: 'register',
+      channelID: agent.channelId,
+      ...(withKey === undefined ? {} : { key: withKey }),
+    },
     'register',
   );
-  if (register.status !== 200 || register.pushEndpoint === undefined) throw new Error(`register status ${register.status}`);
+  if (register.status !== 200 || register.pushEndpoint === undefined)
+    throw new Error(`register status ${register.status}`);
   agent.endpoint = register.pushEndpoint;
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; counts failures. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<{ failed: number; firstError?: string }> {
+async function pool<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<{ failed: number; firstError?: string }> {
   let next = 0;
   let failed = 0;
   let firstError: string | undefined;
@@ -194,7 +229,7 @@ serveIpc(async (type, body) => {
     case 'connect': {
       const count = Number(body.count);
       const url = String(body.url);
-      const withKey = body.withKey === undefined ? undefined : String(body.withKey);
+      const withKey = typeof body.withKey === 'string' ? body.withKey : undefined;
       const agents: Agent[] = Array.from({ length: count }, () => ({
         socket: undefined,
         uaid: '',
@@ -211,7 +246,11 @@ serveIpc(async (type, body) => {
         await helloAndRegister(agent, url, withKey, 30_000);
         group.push(agent);
       });
-      return { connected: count - outcome.failed, ...outcome, elapsedMs: performance.now() - startedMs };
+      return {
+        connected: count - outcome.failed,
+        ...outcome,
+        elapsedMs: performance.now() - startedMs,
+      };
     }
     case 'register-v1': {
       const agents = groupOf(body.group).slice(0, Number(body.count));
@@ -221,8 +260,8 @@ serveIpc(async (type, body) => {
         const channelId = randomUUID();
         const reply = await new Promise<Frame>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error('no register reply')), 30_000);
-          const listener = (data: WebSocket.RawData): void => {
-            const frame = JSON.parse(data.toString()) as Frame;
+          const listener = (data: Buffer): void => {
+            const frame = JSON.parse(data.toString('utf8')) as Frame;
             if (frame.messageType === 'register' && frame.channelID === channelId) {
               clearTimeout(timer);
               socket.off('message', listener);
@@ -232,14 +271,18 @@ serveIpc(async (type, body) => {
           socket.on('message', listener);
           socket.send(JSON.stringify({ messageType: 'register', channelID: channelId }));
         });
-        if (reply.status !== 200 || reply.pushEndpoint === undefined) throw new Error(`register status ${reply.status}`);
+        if (reply.status !== 200 || reply.pushEndpoint === undefined)
+          throw new Error(`register status ${reply.status}`);
         agent.v1ChannelId = channelId;
         agent.v1Endpoint = reply.pushEndpoint;
       });
       return outcome;
     }
     case 'subscriptions': {
-      const agents = groupOf(body.group).slice(0, body.count === undefined ? undefined : Number(body.count));
+      const agents = groupOf(body.group).slice(
+        0,
+        body.count === undefined ? undefined : Number(body.count),
+      );
       const v1 = body.kind === 'v1';
       return agents.flatMap((agent) => {
         const endpoint = v1 ? agent.v1Endpoint : agent.endpoint;
@@ -263,7 +306,12 @@ serveIpc(async (type, body) => {
       return { disconnected: agents.length };
     }
     case 'reconnect':
-      return reconnect(groupOf(body.group).slice(0, Number(body.count)), String(body.url), Number(body.expectPerAgent), Number(body.timeoutMs));
+      return reconnect(
+        groupOf(body.group).slice(0, Number(body.count)),
+        String(body.url),
+        Number(body.expectPerAgent),
+        Number(body.timeoutMs),
+      );
     default:
       throw new Error(`unknown request ${type}`);
   }
@@ -273,7 +321,12 @@ serveIpc(async (type, body) => {
  * The storm: every agent reconnects at once with its uaid and waits for its stored
  * notifications. Resolves when each agent has `expectPerAgent` or the time is up.
  */
-async function reconnect(agents: Agent[], url: string, expectPerAgent: number, timeoutMs: number): Promise<unknown> {
+async function reconnect(
+  agents: Agent[],
+  url: string,
+  expectPerAgent: number,
+  timeoutMs: number,
+): Promise<unknown> {
   const startedMs = performance.now();
   for (const agent of agents) {
     agent.received = 0;
@@ -305,7 +358,15 @@ async function reconnect(agents: Agent[], url: string, expectPerAgent: number, t
     agents.map(async (agent) => {
       try {
         const session = await open(agent, url, timeoutMs);
-        const hello = await session.send({ messageType: 'hello', uaid: agent.uaid, channelIDs: [agent.channelId], use_webpush: true }, 'hello');
+        const hello = await session.send(
+          {
+            messageType: 'hello',
+            uaid: agent.uaid,
+            channelIDs: [agent.channelId],
+            use_webpush: true,
+          },
+          'hello',
+        );
         if (hello.status !== 200) throw new Error(`hello status ${hello.status}`);
         if (hello.uaid !== agent.uaid) throw new Error('hello gave a new uaid');
         helloed += 1;
@@ -323,5 +384,15 @@ async function reconnect(agents: Agent[], url: string, expectPerAgent: number, t
   const duplicates = agents.reduce((sum, a) => sum + a.duplicates, 0);
   const missing = agents.reduce((sum, a) => sum + Math.max(0, expectPerAgent - a.received), 0);
   for (const agent of agents) agent.versions = undefined;
-  return { agents: agents.length, helloed, helloMs, drainedMs, received, duplicates, missing, errors: errors.length, errorSamples: errors.filter(Boolean) };
+  return {
+    agents: agents.length,
+    helloed,
+    helloMs,
+    drainedMs,
+    received,
+    duplicates,
+    missing,
+    errors: errors.length,
+    errorSamples: errors.filter(Boolean),
+  };
 }

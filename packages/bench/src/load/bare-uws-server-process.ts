@@ -26,7 +26,9 @@ app.ws<SocketData>('/', {
     res.upgrade<SocketData>(
       { id: nextId++ },
       req.getHeader('sec-websocket-key'),
-      req.getHeader('sec-websocket-protocol').includes('push-notification') ? 'push-notification' : '',
+      req.getHeader('sec-websocket-protocol').includes('push-notification')
+        ? 'push-notification'
+        : '',
       req.getHeader('sec-websocket-extensions'),
       context,
     );
@@ -35,11 +37,18 @@ app.ws<SocketData>('/', {
     sockets.set(socket.getUserData().id, socket);
   },
   message: (socket, message) => {
-    const frame = JSON.parse(Buffer.from(message).toString('utf8')) as { messageType?: string; channelID?: string };
+    const frame = JSON.parse(Buffer.from(message).toString('utf8')) as {
+      messageType?: string;
+      channelID?: string;
+    };
     if (frame.messageType === 'hello') {
-      socket.send(`{"messageType":"hello","uaid":"${randomBytes(16).toString('hex')}","status":200,"use_webpush":true,"broadcasts":{}}`);
+      socket.send(
+        `{"messageType":"hello","uaid":"${randomBytes(16).toString('hex')}","status":200,"use_webpush":true,"broadcasts":{}}`,
+      );
     } else if (frame.messageType === 'register') {
-      socket.send(`{"messageType":"register","channelID":"${frame.channelID}","status":200,"pushEndpoint":"http://bare.invalid/wpush"}`);
+      socket.send(
+        `{"messageType":"register","channelID":"${frame.channelID}","status":200,"pushEndpoint":"http://bare.invalid/wpush"}`,
+      );
     }
   },
   close: (socket) => {
@@ -69,7 +78,9 @@ function sendAtRate(rate: number, count: number): Promise<{ sent: number }> {
         const socket = targets[next % targets.length] as uws.WebSocket<SocketData>;
         // The data is the send time itself: the fleet records it as the push id.
         const data = String(Number(process.hrtime.bigint())).padStart(20, '0');
-        socket.send(`{"messageType":"notification","channelID":"bare","version":"v${next}","data":"${data}"}`);
+        socket.send(
+          `{"messageType":"notification","channelID":"bare","version":"v${next}","data":"${data}"}`,
+        );
         next += 1;
       }
       if (next < count && targets.length > 0) setTimeout(tick, 1);
@@ -87,7 +98,12 @@ serveIpc((type, body) => {
         gc();
         gc();
       }
-      return { cpu: process.cpuUsage(), memory: process.memoryUsage(), gcRan: gc !== undefined, sockets: sockets.size };
+      return {
+        cpu: process.cpuUsage(),
+        memory: process.memoryUsage(),
+        gcRan: gc !== undefined,
+        sockets: sockets.size,
+      };
     }
     case 'send':
       return sendAtRate(Number(body.rate), Number(body.count));

@@ -21,10 +21,16 @@ export async function connectSpread(
   withKey: string | undefined,
 ): Promise<ConnectOutcome> {
   const startedMs = performance.now();
-  const shares = fleets.map((_, i) => Math.floor(total / fleets.length) + (i < total % fleets.length ? 1 : 0));
+  const shares = fleets.map(
+    (_, i) => Math.floor(total / fleets.length) + (i < total % fleets.length ? 1 : 0),
+  );
   const outcomes = await Promise.all(
     fleets.map((fleet, i) =>
-      fleet.ipc.request<ConnectOutcome>('connect', { group, url, count: shares[i], withKey }, 600_000),
+      fleet.ipc.request<ConnectOutcome>(
+        'connect',
+        { group, url, count: shares[i], withKey },
+        600_000,
+      ),
     ),
   );
   return {
@@ -46,12 +52,15 @@ export async function subscriptionsOf(
   countPerFleet?: number,
 ): Promise<Subscription[]> {
   const lists = await Promise.all(
-    fleets.map((fleet) => fleet.ipc.request<Subscription[]>('subscriptions', { group, kind, count: countPerFleet })),
+    fleets.map((fleet) =>
+      fleet.ipc.request<Subscription[]>('subscriptions', { group, kind, count: countPerFleet }),
+    ),
   );
   // Interleave so consecutive pushes go to different fleets.
   const out: Subscription[] = [];
   const longest = Math.max(...lists.map((l) => l.length));
-  for (let i = 0; i < longest; i++) for (const list of lists) if (list[i] !== undefined) out.push(list[i] as Subscription);
+  for (let i = 0; i < longest; i++)
+    for (const list of lists) if (list[i] !== undefined) out.push(list[i] as Subscription);
   return out;
 }
 
@@ -80,9 +89,12 @@ export async function collectReceipts(
   for (;;) {
     const batches = await Promise.all(
       fleets.map((fleet) =>
-        fleet.ipc.request<{ receipts: [string, number][]; verified: number; verifyFailures: number; unexpectedCloses: number }>(
-          'take-receipts',
-        ),
+        fleet.ipc.request<{
+          receipts: [string, number][];
+          verified: number;
+          verifyFailures: number;
+          unexpectedCloses: number;
+        }>('take-receipts'),
       ),
     );
     result.verified = 0;

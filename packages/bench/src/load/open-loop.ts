@@ -3,7 +3,11 @@
  * ones fared (a slow system shows as latency, not as a slower offered load). Resolves
  * once all `count` have fired. Timer ticks are 1 ms; actions due together fire together.
  */
-export function runOpenLoop(rate: number, count: number, fire: (index: number, scheduledNs: number) => void): Promise<void> {
+export function runOpenLoop(
+  rate: number,
+  count: number,
+  fire: (index: number, scheduledNs: number) => void,
+): Promise<void> {
   const intervalNs = 1e9 / rate;
   const startNs = Number(process.hrtime.bigint());
   let next = 0;

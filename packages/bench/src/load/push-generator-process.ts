@@ -7,7 +7,12 @@
  */
 import { Agent, request } from 'node:http';
 import { serveIpc } from '../processes/ipc-channel';
-import { pushIdOfBody, SubscriptionCipher, VapidSigner, type Subscription } from './web-push-request';
+import {
+  pushIdOfBody,
+  SubscriptionCipher,
+  VapidSigner,
+  type Subscription,
+} from './web-push-request';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
 const TICK_MS = 1;
@@ -73,7 +78,14 @@ function prepare(body: Record<string, unknown>): { prepared: number; prepMs: num
 
 function post(push: PreparedPush, onDone: (status: number) => void): void {
   const req = request(
-    { host: push.url.hostname, port: push.url.port, path: push.url.pathname, method: 'POST', headers: push.headers, agent },
+    {
+      host: push.url.hostname,
+      port: push.url.port,
+      path: push.url.pathname,
+      method: 'POST',
+      headers: push.headers,
+      agent,
+    },
     (res) => {
       res.resume();
       res.on('end', () => onDone(res.statusCode ?? 0));
@@ -84,7 +96,10 @@ function post(push: PreparedPush, onDone: (status: number) => void): void {
 }
 
 /** Sends the prepared pool at `rate` per second; resolves once every push has its answer. */
-function run(rate: number, answerTimeoutMs: number): Promise<{ sent: SentPush[]; sendSpanMs: number }> {
+function run(
+  rate: number,
+  answerTimeoutMs: number,
+): Promise<{ sent: SentPush[]; sendSpanMs: number }> {
   const pool = prepared;
   prepared = [];
   const sent: SentPush[] = pool.map((p) => [p.id, 0, -1, 0]);

@@ -60,7 +60,12 @@ export class SubscriptionCipher {
     const nonce = hmac(prk, Buffer.from('Content-Encoding: nonce\0\x01')).subarray(0, 12);
     const cipher = createCipheriv('aes-128-gcm', cek, nonce);
     // 0x02: the padding delimiter of the last (only) record.
-    const record = Buffer.concat([cipher.update(plaintext), cipher.update(Buffer.from([2])), cipher.final(), cipher.getAuthTag()]);
+    const record = Buffer.concat([
+      cipher.update(plaintext),
+      cipher.update(Buffer.from([2])),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
     const header = Buffer.alloc(21);
     salt.copy(header, 0);
     header.writeUInt32BE(RECORD_SIZE, 16);
@@ -115,19 +120,28 @@ export class VapidSigner {
    * `Authorization: vapid t=…, k=…` for `audience`. Distinct `subject`s give distinct
    * tokens (a VAPID cache miss each); the same arguments give the same header.
    */
-  authorization(audience: string, expiresAtSeconds: number, subject = 'mailto:bench@example.com'): string {
+  authorization(
+    audience: string,
+    expiresAtSeconds: number,
+    subject = 'mailto:bench@example.com',
+  ): string {
     const header = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'ES256' })).toString('base64url');
-    const claims = Buffer.from(JSON.stringify({ aud: audience, exp: expiresAtSeconds, sub: subject })).toString(
-      'base64url',
-    );
+    const claims = Buffer.from(
+      JSON.stringify({ aud: audience, exp: expiresAtSeconds, sub: subject }),
+    ).toString('base64url');
     const unsigned = `${header}.${claims}`;
-    const signature = sign('sha256', Buffer.from(unsigned), { key: this.privateKey, dsaEncoding: 'ieee-p1363' });
+    const signature = sign('sha256', Buffer.from(unsigned), {
+      key: this.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
     return `vapid t=${unsigned}.${signature.toString('base64url')}, k=${this.publicKey}`;
   }
 }
 
 function rawPublicKey(x: string, y: string): string {
-  return Buffer.concat([Buffer.from([4]), Buffer.from(x, 'base64url'), Buffer.from(y, 'base64url')]).toString(
-    'base64url',
-  );
+  return Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(x, 'base64url'),
+    Buffer.from(y, 'base64url'),
+  ]).toString('base64url');
 }

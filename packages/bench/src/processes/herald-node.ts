@@ -52,11 +52,16 @@ export async function startHeraldNode(
   env: Record<string, string>,
 ): Promise<ProbedProcess> {
   const preload = join(__dirname, 'probe-preload.js');
-  const handle = group.spawn(name, process.execPath, ['--expose-gc', '--require', preload, heraldBinary(), role], {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    ...env,
-  });
+  const handle = group.spawn(
+    name,
+    process.execPath,
+    ['--expose-gc', '--require', preload, heraldBinary(), role],
+    {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...env,
+    },
+  );
   const node = new ProbedProcess(handle);
   await handle.waitForLine(/\bready\b/, READY_TIMEOUT_MS);
   return node;

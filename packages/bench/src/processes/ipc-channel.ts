@@ -68,9 +68,7 @@ export class IpcChannel {
  * The worker side: answers each request with what `handle` returns (or throws), and
  * exits when the parent goes away so no worker outlives a killed suite.
  */
-export function serveIpc(
-  handle: (type: string, body: Record<string, unknown>) => Promise<unknown> | unknown,
-): void {
+export function serveIpc(handle: (type: string, body: Record<string, unknown>) => unknown): void {
   process.on('disconnect', () => process.exit(0));
   process.on('message', (raw) => {
     const { id, type, ...body } = raw as { id: number; type: string } & Record<string, unknown>;
@@ -79,7 +77,10 @@ export function serveIpc(
       .then(
         (reply) => process.send?.({ id, reply }),
         (error: unknown) =>
-          process.send?.({ id, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+          process.send?.({
+            id,
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          }),
       );
   });
 }

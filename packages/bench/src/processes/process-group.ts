@@ -110,7 +110,10 @@ export class ProcessGroup {
             else if (done) finish(() => reject(new Error(`${name} exited:\n${tail}`)));
           };
           const timer = setTimeout(
-            () => finish(() => reject(new Error(`${name}: no ${pattern} in ${timeoutMs} ms:\n${tail}`))),
+            () =>
+              finish(() =>
+                reject(new Error(`${name}: no ${pattern} in ${timeoutMs} ms:\n${tail}`)),
+              ),
             timeoutMs,
           );
           listeners.add(check);

@@ -9,7 +9,10 @@ function met(value: boolean | undefined): string {
   return value === undefined ? 'not measured' : value ? '**met**' : '**missed**';
 }
 
-export function renderSummary(r: BenchResults, charts: { memory: string; latency: string }): string {
+export function renderSummary(
+  r: BenchResults,
+  charts: { memory: string; latency: string },
+): string {
   const m = r.meta;
   const lines: string[] = [
     `# Herald benchmark — ${m.profile} profile, ${m.startedAt}`,
@@ -33,10 +36,22 @@ export function renderSummary(r: BenchResults, charts: { memory: string; latency
     ['DynamoDB Local PutItem (via the counting proxy)', r.baselines.dynamoDbPutItem],
     ['bare uWS send→client receive', r.baselines.uwsSendReceive],
   ] as const) {
-    lines.push(row([`${name} at ${r.baselines.rate}/s`, s?.count, s?.p50Ms, s?.p95Ms, s?.p99Ms, s?.maxMs]));
+    lines.push(
+      row([`${name} at ${r.baselines.rate}/s`, s?.count, s?.p50Ms, s?.p95Ms, s?.p99Ms, s?.maxMs]),
+    );
   }
   lines.push('', '## 1. Idle density', '', `![memory per connection](${charts.memory})`, '');
-  lines.push(row(['server', 'processes', 'connections', 'connects/s', 'failed', 'RSS B/conn', 'heap B/conn']));
+  lines.push(
+    row([
+      'server',
+      'processes',
+      'connections',
+      'connects/s',
+      'failed',
+      'RSS B/conn',
+      'heap B/conn',
+    ]),
+  );
   lines.push(row(['---', '---', '---', '---', '---', '---', '---']));
   for (const run of [r.idleDensity.singleProcess, r.idleDensity.reusePort]) {
     if (run === undefined) continue;
@@ -45,29 +60,86 @@ export function renderSummary(r: BenchResults, charts: { memory: string; latency
       ['bare uWS', run.bareUws],
     ] as const) {
       for (const s of steps) {
-        lines.push(row([name, run.processes, s.connections, s.connectPerSecond, s.failed, s.rssPerConnectionBytes, s.heapPerConnectionBytes]));
+        lines.push(
+          row([
+            name,
+            run.processes,
+            s.connections,
+            s.connectPerSecond,
+            s.failed,
+            s.rssPerConnectionBytes,
+            s.heapPerConnectionBytes,
+          ]),
+        );
       }
     }
   }
-  lines.push('', `## 2. Push throughput and latency (${r.pushThroughput.agents} agents connected)`, '', `![latency percentiles](${charts.latency})`, '');
   lines.push(
-    row(['rate/s', 'sent', 'accepted', 'errors', 'delivered', 'accepted/s', 'delivered/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'endpoint µs/push', 'connection µs/push', 'DynamoDB req/push', 'sustainable']),
+    '',
+    `## 2. Push throughput and latency (${r.pushThroughput.agents} agents connected)`,
+    '',
+    `![latency percentiles](${charts.latency})`,
+    '',
+  );
+  lines.push(
+    row([
+      'rate/s',
+      'sent',
+      'accepted',
+      'errors',
+      'delivered',
+      'accepted/s',
+      'delivered/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'endpoint µs/push',
+      'connection µs/push',
+      'DynamoDB req/push',
+      'sustainable',
+    ]),
   );
   lines.push(row(Array.from({ length: 15 }, () => '---')));
   for (const s of r.pushThroughput.steps) {
     lines.push(
       row([
-        s.rate, s.sent, s.accepted, s.errors, s.delivered, s.acceptedPerSecond, s.deliveredPerSecond,
-        s.latency.p50Ms, s.latency.p95Ms, s.latency.p99Ms, s.latency.maxMs,
-        s.endpointCpuUsPerPush, s.connectionCpuUsPerPush, s.dynamoDbRequestsPerPush, s.sustainable ? 'yes' : 'no',
+        s.rate,
+        s.sent,
+        s.accepted,
+        s.errors,
+        s.delivered,
+        s.acceptedPerSecond,
+        s.deliveredPerSecond,
+        s.latency.p50Ms,
+        s.latency.p95Ms,
+        s.latency.p99Ms,
+        s.latency.maxMs,
+        s.endpointCpuUsPerPush,
+        s.connectionCpuUsPerPush,
+        s.dynamoDbRequestsPerPush,
+        s.sustainable ? 'yes' : 'no',
       ]),
     );
   }
-  lines.push('', `Highest sustainable rate tried: ${r.pushThroughput.highestSustainableRate ?? 'none'} /s.`);
+  lines.push(
+    '',
+    `Highest sustainable rate tried: ${r.pushThroughput.highestSustainableRate ?? 'none'} /s.`,
+  );
   lines.push('', `## 3. Endpoint CPU per push (at ${r.endpointCpu.rate}/s)`, '');
   lines.push(row(['variant', 'what', 'accepted', 'µs per accepted push', 'p50 ms', 'p99 ms']));
   lines.push(row(['---', '---', '---', '---', '---', '---']));
-  for (const v of r.endpointCpu.variants) lines.push(row([v.name, v.description, `${v.accepted}/${v.pushes}`, v.cpuUsPerAcceptedPush, v.latency.p50Ms, v.latency.p99Ms]));
+  for (const v of r.endpointCpu.variants)
+    lines.push(
+      row([
+        v.name,
+        v.description,
+        `${v.accepted}/${v.pushes}`,
+        v.cpuUsPerAcceptedPush,
+        v.latency.p50Ms,
+        v.latency.p99Ms,
+      ]),
+    );
   const s = r.reconnectStorm;
   lines.push('', '## 4. Reconnect storm', '');
   if (s.agents !== undefined) {
@@ -81,11 +153,15 @@ export function renderSummary(r: BenchResults, charts: { memory: string; latency
   lines.push('', '## Profiles', '');
   for (const p of r.profiles) {
     lines.push(`### ${p.process} — ${p.window}`, '');
-    lines.push(`By package (self time, % of busy): ${p.byPackage.map((b) => `${b.name} ${b.selfPercent}%`).join(', ')}`, '');
+    lines.push(
+      `By package (self time, % of busy): ${p.byPackage.map((b) => `${b.name} ${b.selfPercent}%`).join(', ')}`,
+      '',
+    );
     lines.push(row(['function', 'location', 'self %']), row(['---', '---', '---']));
     for (const h of p.top) lines.push(row([`\`${h.function}\``, h.location, h.selfPercent]));
     lines.push('');
   }
-  if (r.failures.length > 0) lines.push('## Failures', '', ...r.failures.map((f) => `- ${f.split('\n')[0]}`), '');
+  if (r.failures.length > 0)
+    lines.push('## Failures', '', ...r.failures.map((f) => `- ${f.split('\n')[0]}`), '');
   return `${lines.join('\n')}\n`;
 }

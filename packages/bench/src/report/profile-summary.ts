@@ -35,10 +35,14 @@ function shortLocation(url: string, line: number): string {
   return url === '' ? '' : `${trimmed}:${line + 1}`;
 }
 
-export function summariseProfile(path: string, topN = 12): { byPackage: { name: string; selfPercent: number }[]; top: ProfileHotspot[] } {
+export function summariseProfile(
+  path: string,
+  topN = 12,
+): { byPackage: { name: string; selfPercent: number }[]; top: ProfileHotspot[] } {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const hits = new Map<number, number>();
-  if (profile.samples !== undefined) for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  if (profile.samples !== undefined)
+    for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
   else for (const node of profile.nodes) hits.set(node.id, node.hitCount ?? 0);
   let busy = 0;
   const byPackage = new Map<string, number>();
@@ -51,7 +55,11 @@ export function summariseProfile(path: string, topN = 12): { byPackage: { name: 
     const pkg = packageOf(url, functionName);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + n);
     const key = `${functionName}@${url}:${lineNumber}`;
-    const entry = byFunction.get(key) ?? { hits: 0, fn: functionName || '(anonymous)', location: shortLocation(url, lineNumber) };
+    const entry = byFunction.get(key) ?? {
+      hits: 0,
+      fn: functionName || '(anonymous)',
+      location: shortLocation(url, lineNumber),
+    };
     entry.hits += n;
     byFunction.set(key, entry);
   }

@@ -39,7 +39,9 @@ function label(value: number): string {
 }
 
 export function renderLineChart(spec: ChartSpec): string {
-  const finite = spec.series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const finite = spec.series
+    .flatMap((s) => s.points)
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const xs = finite.map(([x]) => x);
   const ys = [...finite.map(([, y]) => y), ...(spec.references ?? []).map((r) => r.y)];
   const xMin = spec.logX ? Math.min(...xs) : 0;
@@ -60,18 +62,30 @@ export function renderLineChart(spec: ChartSpec): string {
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${WIDTH / 2 - MARGIN.right / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escape(spec.title)}</text>`,
   ];
-  const xTicks = spec.logX ? [...new Set(xs)].sort((a, b) => a - b) : Array.from({ length: 6 }, (_, i) => (xMax * i) / 5);
+  const xTicks = spec.logX
+    ? [...new Set(xs)].sort((a, b) => a - b)
+    : Array.from({ length: 6 }, (_, i) => (xMax * i) / 5);
   for (const x of xTicks) {
-    out.push(`<line x1="${px(x)}" y1="${MARGIN.top}" x2="${px(x)}" y2="${MARGIN.top + plotH}" stroke="#eee"/>`);
-    out.push(`<text x="${px(x)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle">${label(x)}</text>`);
+    out.push(
+      `<line x1="${px(x)}" y1="${MARGIN.top}" x2="${px(x)}" y2="${MARGIN.top + plotH}" stroke="#eee"/>`,
+    );
+    out.push(
+      `<text x="${px(x)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle">${label(x)}</text>`,
+    );
   }
   for (let i = 0; i <= 5; i++) {
     const y = (yMax * i) / 5;
-    out.push(`<line x1="${MARGIN.left}" y1="${py(y)}" x2="${MARGIN.left + plotW}" y2="${py(y)}" stroke="#eee"/>`);
+    out.push(
+      `<line x1="${MARGIN.left}" y1="${py(y)}" x2="${MARGIN.left + plotW}" y2="${py(y)}" stroke="#eee"/>`,
+    );
     out.push(`<text x="${MARGIN.left - 6}" y="${py(y) + 4}" text-anchor="end">${label(y)}</text>`);
   }
-  out.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
-  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 12}" text-anchor="middle">${escape(spec.xLabel)}</text>`);
+  out.push(
+    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`,
+  );
+  out.push(
+    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 12}" text-anchor="middle">${escape(spec.xLabel)}</text>`,
+  );
   out.push(
     `<text x="16" y="${MARGIN.top + plotH / 2}" text-anchor="middle" transform="rotate(-90 16 ${MARGIN.top + plotH / 2})">${escape(spec.yLabel)}</text>`,
   );
@@ -80,7 +94,9 @@ export function renderLineChart(spec: ChartSpec): string {
     out.push(
       `<line x1="${MARGIN.left}" y1="${py(reference.y)}" x2="${MARGIN.left + plotW}" y2="${py(reference.y)}" stroke="#888" stroke-dasharray="6 4"/>`,
     );
-    out.push(`<text x="${MARGIN.left + plotW - 4}" y="${py(reference.y) - 4}" text-anchor="end" fill="#555">${escape(reference.label)}</text>`);
+    out.push(
+      `<text x="${MARGIN.left + plotW - 4}" y="${py(reference.y) - 4}" text-anchor="end" fill="#555">${escape(reference.label)}</text>`,
+    );
   }
   spec.series.forEach((series, i) => {
     const colour = COLOURS[i % COLOURS.length] ?? '#000';
@@ -92,9 +108,16 @@ export function renderLineChart(spec: ChartSpec): string {
           .join(' ')}"/>`,
       );
     }
-    for (const [x, y] of points) out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${colour}"/>`);
-    out.push(`<rect x="${WIDTH - MARGIN.right + 14}" y="${legendY - 9}" width="14" height="4" fill="${colour}"/>`);
-    out.push(`<text x="${WIDTH - MARGIN.right + 34}" y="${legendY - 3}">${escape(series.name)}</text>`);
+    for (const [x, y] of points)
+      out.push(
+        `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${colour}"/>`,
+      );
+    out.push(
+      `<rect x="${WIDTH - MARGIN.right + 14}" y="${legendY - 9}" width="14" height="4" fill="${colour}"/>`,
+    );
+    out.push(
+      `<text x="${WIDTH - MARGIN.right + 34}" y="${legendY - 3}">${escape(series.name)}</text>`,
+    );
     legendY += 20;
   });
   out.push('</svg>');

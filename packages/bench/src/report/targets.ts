@@ -28,7 +28,10 @@ export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome
     measured: rss === undefined ? 'n/a' : `${(rss / KB).toFixed(2)} KB`,
     baseline: bareRss === undefined ? 'n/a' : `${(bareRss / KB).toFixed(2)} KB (bare uWS)`,
     ratio: ratio(rss, bareRss),
-    met: rss === undefined || bareRss === undefined ? undefined : rss <= 4 * KB && rss <= 1.5 * bareRss,
+    met:
+      rss === undefined || bareRss === undefined
+        ? undefined
+        : rss <= 4 * KB && rss <= 1.5 * bareRss,
   });
   const multi = r.idleDensity.reusePort;
   const multiRss = multi?.herald.at(-1)?.rssPerConnectionBytes;
@@ -39,7 +42,10 @@ export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome
     measured: multiRss === undefined ? 'n/a' : `${(multiRss / KB).toFixed(2)} KB`,
     baseline: multiBare === undefined ? 'n/a' : `${(multiBare / KB).toFixed(2)} KB (bare uWS)`,
     ratio: ratio(multiRss, multiBare),
-    met: multiRss === undefined || multiBare === undefined ? undefined : multiRss <= 4 * KB && multiRss <= 1.5 * multiBare,
+    met:
+      multiRss === undefined || multiBare === undefined
+        ? undefined
+        : multiRss <= 4 * KB && multiRss <= 1.5 * multiBare,
   });
 
   const hit = r.endpointCpu.variants.find((v) => v.name === 'v2-cache-hit')?.cpuUsPerAcceptedPush;
@@ -64,8 +70,14 @@ export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome
   });
 
   const b = r.baselines;
-  const baselineP50 = (b.natsPublishReceive?.p50Ms ?? NaN) + (b.dynamoDbPutItem?.p50Ms ?? NaN) + (b.uwsSendReceive?.p50Ms ?? NaN);
-  const baselineP99 = (b.natsPublishReceive?.p99Ms ?? NaN) + (b.dynamoDbPutItem?.p99Ms ?? NaN) + (b.uwsSendReceive?.p99Ms ?? NaN);
+  const baselineP50 =
+    (b.natsPublishReceive?.p50Ms ?? NaN) +
+    (b.dynamoDbPutItem?.p50Ms ?? NaN) +
+    (b.uwsSendReceive?.p50Ms ?? NaN);
+  const baselineP99 =
+    (b.natsPublishReceive?.p99Ms ?? NaN) +
+    (b.dynamoDbPutItem?.p99Ms ?? NaN) +
+    (b.uwsSendReceive?.p99Ms ?? NaN);
   const latency = atTarget?.latency;
   const agents = r.pushThroughput.agents;
   out.push({
@@ -82,7 +94,10 @@ export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome
     measured: `${fixed(latency?.p99Ms, 2)} ms`,
     baseline: `${fixed(baselineP99, 2)} ms (NATS + PutItem + uWS p99)`,
     ratio: ratio(latency?.p99Ms, baselineP99),
-    met: latency === undefined || !Number.isFinite(baselineP99) ? undefined : latency.p99Ms <= 25 && latency.p99Ms <= 3 * baselineP99,
+    met:
+      latency === undefined || !Number.isFinite(baselineP99)
+        ? undefined
+        : latency.p99Ms <= 25 && latency.p99Ms <= 3 * baselineP99,
   });
 
   const requests = atTarget?.dynamoDbRequestsPerPush;
@@ -107,7 +122,10 @@ export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome
         : `${storm.errors} errors, ${storm.missing} missing, ${storm.duplicates} duplicates; all hello'd in ${storm.allHelloedMs} ms, drained in ${storm.allDrainedMs} ms`,
     baseline: '—',
     ratio: '—',
-    met: storm.agents === undefined ? undefined : storm.errors === 0 && storm.missing === 0 && (storm.allDrainedMs ?? -1) >= 0,
+    met:
+      storm.agents === undefined
+        ? undefined
+        : storm.errors === 0 && storm.missing === 0 && (storm.allDrainedMs ?? -1) >= 0,
   });
   return out;
 }

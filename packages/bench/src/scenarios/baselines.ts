@@ -12,7 +12,11 @@ import { summarise, type LatencySummary } from '../stats';
 
 const SETTLE_TIMEOUT_MS = 10_000;
 
-export async function natsLatency(url: string, rate: number, count: number): Promise<LatencySummary> {
+export async function natsLatency(
+  url: string,
+  rate: number,
+  count: number,
+): Promise<LatencySummary> {
   const publisher = await connect({ servers: url, name: 'bench-publisher' });
   const subscriber = await connect({ servers: url, name: 'bench-subscriber' });
   try {
@@ -35,15 +39,25 @@ export async function natsLatency(url: string, rate: number, count: number): Pro
     await runOpenLoop(rate, warmUp, () => publisher.publish('bench.latency', `0 ${padding}`));
     await subscriber.flush();
     samples.length = 0;
-    await runOpenLoop(rate, count, () => publisher.publish('bench.latency', `${nowNs()} ${padding}`));
-    await Promise.race([allReceived, new Promise((resolve) => setTimeout(resolve, SETTLE_TIMEOUT_MS))]);
+    await runOpenLoop(rate, count, () =>
+      publisher.publish('bench.latency', `${nowNs()} ${padding}`),
+    );
+    await Promise.race([
+      allReceived,
+      new Promise((resolve) => setTimeout(resolve, SETTLE_TIMEOUT_MS)),
+    ]);
     return summarise(samples);
   } finally {
     await Promise.allSettled([publisher.close(), subscriber.close()]);
   }
 }
 
-export async function putItemLatency(endpoint: string, table: string, rate: number, count: number): Promise<LatencySummary & { errors: number }> {
+export async function putItemLatency(
+  endpoint: string,
+  table: string,
+  rate: number,
+  count: number,
+): Promise<LatencySummary & { errors: number }> {
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
@@ -66,7 +80,9 @@ export async function putItemLatency(endpoint: string, table: string, rate: numb
               TableName: table,
               Item: {
                 uaid: { S: randomBytes(16).toString('hex') },
-                sk: { S: `02:${String(nowMs * 1000 + i).padStart(16, '0')}:00000000-0000-4000-8000-000000000000` },
+                sk: {
+                  S: `02:${String(nowMs * 1000 + i).padStart(16, '0')}:00000000-0000-4000-8000-000000000000`,
+                },
                 message_id: { S: randomBytes(60).toString('base64url') },
                 channel_id: { S: '00000000-0000-4000-8000-000000000000' },
                 ttl: { N: '60' },

@@ -7,7 +7,10 @@ import type { EndpointCpuVariant } from '../results';
 import { round } from '../stats';
 import { runPushStep, type PushStepOptions } from './push-step';
 
-export interface EndpointCpuOptions extends Omit<PushStepOptions, 'rate' | 'count' | 'offset' | 'subscriptionSet'> {
+export interface EndpointCpuOptions extends Omit<
+  PushStepOptions,
+  'rate' | 'count' | 'offset' | 'subscriptionSet'
+> {
   readonly rate: number;
   readonly pushes: number;
   /** Generator subscription sets holding v2 and v1 endpoints. */
@@ -16,11 +19,41 @@ export interface EndpointCpuOptions extends Omit<PushStepOptions, 'rate' | 'coun
   readonly log: (line: string) => void;
 }
 
-const VARIANTS: { name: string; description: string; set: 'v1' | 'v2'; bodyBytes: number; vapid: 'hit' | 'miss' }[] = [
-  { name: 'v2-cache-hit', description: 'v2 token, 64 B payload, one VAPID token for all', set: 'v2', bodyBytes: 64, vapid: 'hit' },
-  { name: 'v2-cache-miss', description: 'v2 token, 64 B payload, a distinct VAPID token per push', set: 'v2', bodyBytes: 64, vapid: 'miss' },
-  { name: 'v2-4kb-cache-hit', description: 'v2 token, 4 KB payload, one VAPID token', set: 'v2', bodyBytes: 4096, vapid: 'hit' },
-  { name: 'v1-cache-hit', description: 'v1 token (no key restriction), 64 B payload, one VAPID token', set: 'v1', bodyBytes: 64, vapid: 'hit' },
+const VARIANTS: {
+  name: string;
+  description: string;
+  set: 'v1' | 'v2';
+  bodyBytes: number;
+  vapid: 'hit' | 'miss';
+}[] = [
+  {
+    name: 'v2-cache-hit',
+    description: 'v2 token, 64 B payload, one VAPID token for all',
+    set: 'v2',
+    bodyBytes: 64,
+    vapid: 'hit',
+  },
+  {
+    name: 'v2-cache-miss',
+    description: 'v2 token, 64 B payload, a distinct VAPID token per push',
+    set: 'v2',
+    bodyBytes: 64,
+    vapid: 'miss',
+  },
+  {
+    name: 'v2-4kb-cache-hit',
+    description: 'v2 token, 4 KB payload, one VAPID token',
+    set: 'v2',
+    bodyBytes: 4096,
+    vapid: 'hit',
+  },
+  {
+    name: 'v1-cache-hit',
+    description: 'v1 token (no key restriction), 64 B payload, one VAPID token',
+    set: 'v1',
+    bodyBytes: 64,
+    vapid: 'hit',
+  },
 ];
 
 export async function measureEndpointCpu(o: EndpointCpuOptions): Promise<EndpointCpuVariant[]> {
@@ -45,7 +78,9 @@ export async function measureEndpointCpu(o: EndpointCpuOptions): Promise<Endpoin
       cpuUsPerAcceptedPush: round(m.endpointCpuUs / Math.max(1, m.accepted), 1),
       latency: m.latency,
     };
-    o.log(`  ${variant.name}: ${m.accepted}/${m.sent} accepted, ${result.cpuUsPerAcceptedPush} µs endpoint CPU per push`);
+    o.log(
+      `  ${variant.name}: ${m.accepted}/${m.sent} accepted, ${result.cpuUsPerAcceptedPush} µs endpoint CPU per push`,
+    );
     out.push(result);
   }
   return out;

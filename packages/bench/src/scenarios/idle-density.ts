@@ -21,7 +21,9 @@ export interface DensityOptions {
   readonly log: (line: string) => void;
 }
 
-async function memoryOf(servers: ProbedProcess[]): Promise<{ rss: number; heap: number; external: number }> {
+async function memoryOf(
+  servers: ProbedProcess[],
+): Promise<{ rss: number; heap: number; external: number }> {
   const probes = await Promise.all(servers.map((s) => s.probe(true)));
   return {
     rss: probes.reduce((sum, p) => sum + p.memory.rss, 0),

@@ -67,7 +67,11 @@ export async function runPushStep(o: PushStepOptions): Promise<PushStepMeasure> 
   const before = await Promise.all([o.endpoint.probe(), ...o.connections.map((c) => c.probe())]);
   const dynamoBefore = await o.env.dynamoDbCounts();
   await o.beforeBurst?.();
-  const { sent } = await o.generator.request<{ sent: SentPush[] }>('run', { rate: o.rate }, 600_000);
+  const { sent } = await o.generator.request<{ sent: SentPush[] }>(
+    'run',
+    { rate: o.rate },
+    600_000,
+  );
   const acceptedIds = new Set(sent.filter((s) => s[2] === 201).map((s) => s[0]));
   const receipts = await collectReceipts(o.fleets, acceptedIds, RECEIPT_QUIET_MS);
   await new Promise((resolve) => setTimeout(resolve, ACK_SETTLE_MS));
@@ -98,16 +102,25 @@ export async function runPushStep(o: PushStepOptions): Promise<PushStepMeasure> 
   }
   const endpointBefore = before[0];
   const endpointAfter = after[0];
-  if (endpointBefore === undefined || endpointAfter === undefined) throw new Error('no endpoint probe');
-  const connectionCpuUs = after.slice(1).reduce((sum, p, i) => sum + cpuUs(p) - cpuUs(before[i + 1] ?? p), 0);
+  if (endpointBefore === undefined || endpointAfter === undefined)
+    throw new Error('no endpoint probe');
+  const connectionCpuUs = after
+    .slice(1)
+    .reduce((sum, p, i) => sum + cpuUs(p) - cpuUs(before[i + 1] ?? p), 0);
   return {
     sent: sent.length,
     accepted: acceptedIds.size,
     errors: sent.length - acceptedIds.size,
     statusCounts,
     delivered: latenciesMs.length,
-    acceptedPerSecond: round(acceptedIds.size / Math.max(nominalSeconds, (lastAnswerNs - firstNs) / 1e9), 1),
-    deliveredPerSecond: round(latenciesMs.length / Math.max(nominalSeconds, (lastReceiptNs - firstNs) / 1e9), 1),
+    acceptedPerSecond: round(
+      acceptedIds.size / Math.max(nominalSeconds, (lastAnswerNs - firstNs) / 1e9),
+      1,
+    ),
+    deliveredPerSecond: round(
+      latenciesMs.length / Math.max(nominalSeconds, (lastReceiptNs - firstNs) / 1e9),
+      1,
+    ),
     latency: summarise(latenciesMs),
     endpointCpuUs: cpuUs(endpointAfter) - cpuUs(endpointBefore),
     connectionCpuUs,

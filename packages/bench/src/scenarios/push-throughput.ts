@@ -17,14 +17,17 @@ export interface ThroughputOptions extends Omit<PushStepOptions, 'rate' | 'count
   readonly log: (line: string) => void;
 }
 
-export async function measurePushThroughput(o: ThroughputOptions): Promise<{ steps: PushStep[]; highestSustainableRate?: number }> {
+export async function measurePushThroughput(
+  o: ThroughputOptions,
+): Promise<{ steps: PushStep[]; highestSustainableRate?: number }> {
   const steps: PushStep[] = [];
   let offset = 0;
   const runAt = async (rate: number): Promise<PushStep> => {
     const count = Math.max(1, Math.round(rate * o.stepSeconds));
     const m = await runPushStep({ ...o, rate, count, offset });
     offset += count;
-    const sustainable = m.errors === 0 && m.delivered >= m.accepted && m.latency.p99Ms <= SUSTAINABLE_P99_MS;
+    const sustainable =
+      m.errors === 0 && m.delivered >= m.accepted && m.latency.p99Ms <= SUSTAINABLE_P99_MS;
     const step: PushStep = {
       rate,
       sent: m.sent,
@@ -51,7 +54,11 @@ export async function measurePushThroughput(o: ThroughputOptions): Promise<{ ste
   };
   for (const rate of o.rates) await runAt(rate);
   let last = steps[steps.length - 1];
-  while (last !== undefined && last.sustainable && last.rate * 2 <= o.maxRate) last = await runAt(last.rate * 2);
+  while (last !== undefined && last.sustainable && last.rate * 2 <= o.maxRate)
+    last = await runAt(last.rate * 2);
   const sustainable = steps.filter((s) => s.sustainable).map((s) => s.rate);
-  return { steps, highestSustainableRate: sustainable.length > 0 ? Math.max(...sustainable) : undefined };
+  return {
+    steps,
+    highestSustainableRate: sustainable.length > 0 ? Math.max(...sustainable) : undefined,
+  };
 }

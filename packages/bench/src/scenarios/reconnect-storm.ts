@@ -40,7 +40,9 @@ interface FleetStorm {
 
 export async function runReconnectStorm(o: StormOptions): Promise<StormResult> {
   const perFleet = Math.ceil(o.agents / o.fleets.length);
-  await Promise.all(o.fleets.map((f) => f.ipc.request('disconnect', { group: o.group, count: perFleet })));
+  await Promise.all(
+    o.fleets.map((f) => f.ipc.request('disconnect', { group: o.group, count: perFleet })),
+  );
   const subscriptions = await subscriptionsOf(o.fleets, o.group, 'v2', perFleet);
   await o.generator.request('set-subscriptions', { set: 'storm', subscriptions });
   const storedPushes = subscriptions.length * o.messagesPerAgent;
@@ -51,9 +53,15 @@ export async function runReconnectStorm(o: StormOptions): Promise<StormResult> {
     vapidKeys: o.env.vapidKeys(),
     audience: o.audience,
   });
-  const { sent } = await o.generator.request<{ sent: SentPush[] }>('run', { rate: o.storeRate }, 600_000);
+  const { sent } = await o.generator.request<{ sent: SentPush[] }>(
+    'run',
+    { rate: o.storeRate },
+    600_000,
+  );
   const storedAccepted = sent.filter((s) => s[2] === 201).length;
-  o.log(`  ${storedAccepted}/${storedPushes} pushes stored for ${subscriptions.length} disconnected agents`);
+  o.log(
+    `  ${storedAccepted}/${storedPushes} pushes stored for ${subscriptions.length} disconnected agents`,
+  );
   // Drop receipts of anything that raced the disconnects, so only the storm's are counted.
   await Promise.all(o.fleets.map((f) => f.ipc.request('take-receipts')));
 
@@ -63,7 +71,13 @@ export async function runReconnectStorm(o: StormOptions): Promise<StormResult> {
     o.fleets.map((f) =>
       f.ipc.request<FleetStorm>(
         'reconnect',
-        { group: o.group, count: perFleet, url: o.url, expectPerAgent: o.messagesPerAgent, timeoutMs: 120_000 },
+        {
+          group: o.group,
+          count: perFleet,
+          url: o.url,
+          expectPerAgent: o.messagesPerAgent,
+          timeoutMs: 120_000,
+        },
         180_000,
       ),
     ),
@@ -72,7 +86,8 @@ export async function runReconnectStorm(o: StormOptions): Promise<StormResult> {
   const dynamoAfter = await o.env.dynamoDbCounts();
   await Promise.all(o.fleets.map((f) => f.ipc.request('take-receipts')));
 
-  const sum = (pick: (f: FleetStorm) => number): number => outcomes.reduce((s, f) => s + pick(f), 0);
+  const sum = (pick: (f: FleetStorm) => number): number =>
+    outcomes.reduce((s, f) => s + pick(f), 0);
   const dynamoDbRequests: Record<string, number> = {};
   for (const [operation, n] of Object.entries(dynamoAfter)) {
     const delta = n - (dynamoBefore[operation] ?? 0);
@@ -84,14 +99,23 @@ export async function runReconnectStorm(o: StormOptions): Promise<StormResult> {
     storedAccepted,
     helloed: sum((f) => f.helloed),
     allHelloedMs: Math.round(Math.max(...outcomes.map((f) => f.helloMs))),
-    allDrainedMs: outcomes.some((f) => f.drainedMs < 0) ? -1 : Math.round(Math.max(...outcomes.map((f) => f.drainedMs))),
+    allDrainedMs: outcomes.some((f) => f.drainedMs < 0)
+      ? -1
+      : Math.round(Math.max(...outcomes.map((f) => f.drainedMs))),
     received: sum((f) => f.received),
     missing: sum((f) => f.missing),
     duplicates: sum((f) => f.duplicates),
     errors: sum((f) => f.errors) + (storedPushes - storedAccepted),
     errorSamples: outcomes.flatMap((f) => f.errorSamples).slice(0, 5),
     connectionCpuMs: Math.round(
-      cpuAfter.reduce((s, p, i) => s + p.cpu.user + p.cpu.system - ((cpuBefore[i]?.cpu.user ?? 0) + (cpuBefore[i]?.cpu.system ?? 0)), 0) / 1000,
+      cpuAfter.reduce(
+        (s, p, i) =>
+          s +
+          p.cpu.user +
+          p.cpu.system -
+          ((cpuBefore[i]?.cpu.user ?? 0) + (cpuBefore[i]?.cpu.system ?? 0)),
+        0,
+      ) / 1000,
     ),
     dynamoDbRequests,
   };
