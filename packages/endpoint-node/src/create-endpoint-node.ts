@@ -1,9 +1,11 @@
 /**
- * The endpoint node's composition root: the express app on a listening HTTP server,
- * with a shutdown that stops taking connections and lets in-flight pushes finish
+ * The endpoint node's composition root: the express app on a listening HTTP (or HTTPS)
+ * server, with a shutdown that stops taking connections and lets in-flight pushes finish
  * (a push half-way through `save` must still get its 201 or 503).
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createEndpointApp, type EndpointAppDeps } from './create-endpoint-app';
@@ -13,6 +15,11 @@ export interface EndpointNodeOptions extends EndpointAppDeps {
   readonly port: number;
   /** Default: all interfaces. */
   readonly host?: string;
+  /**
+   * Serve HTTPS with this PEM certificate (chain) and key, for installs without a
+   * TLS-terminating proxy. Read once at start; a missing or unreadable file rejects.
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export interface EndpointNode {
@@ -32,7 +39,7 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 /** Builds the app and listens. Rejects if the port cannot be bound. */
 export async function createEndpointNode(o: EndpointNodeOptions): Promise<EndpointNode> {
   const app = createEndpointApp(o);
-  const server = createServer(app);
+  const server = await serverFor(app, o.tls);
   let closing: Promise<void> | undefined;
 
   // During shutdown a keep-alive connection must not wait for its next request: answer
@@ -47,7 +54,7 @@ export async function createEndpointNode(o: EndpointNodeOptions): Promise<Endpoi
 
   await listen(server, o.port, o.host);
   const port = (server.address() as AddressInfo).port;
-  o.log.info({ port }, 'endpoint node listening');
+  o.log.info({ port, tls: o.tls !== undefined }, 'endpoint node listening');
 
   return {
     port,
@@ -59,7 +66,15 @@ export async function createEndpointNode(o: EndpointNodeOptions): Promise<Endpoi
   };
 }
 
-function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+type AnyServer = Server | TlsServer;
+
+async function serverFor(app: Express, tls: EndpointNodeOptions['tls']): Promise<AnyServer> {
+  if (tls === undefined) return createServer(app);
+  const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
+  return createTlsServer({ cert, key }, app);
+}
+
+function listen(server: AnyServer, port: number, host: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => reject(error);
     server.once('error', onError);
@@ -70,7 +85,7 @@ function listen(server: Server, port: number, host: string | undefined): Promise
   });
 }
 
-async function shutDown(server: Server, timeoutMs: number): Promise<void> {
+async function shutDown(server: AnyServer, timeoutMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);

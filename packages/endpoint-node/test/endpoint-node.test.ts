@@ -112,6 +112,24 @@ describe('an endpoint node', () => {
     await closed;
   });
 
+  it('cuts a request still in flight at the close deadline, and resolves', async () => {
+    const node = await createEndpointNode(options());
+    const endpoint = await endpointOn(node);
+    saveStarted = new Promise<void>((resolve) => (signalSaveStarted = resolve));
+    gateSaves = true;
+    const inFlight = postRaw(endpoint, { headers: { TTL: '60' } });
+    await saveStarted;
+    try {
+      const startedMs = Date.now();
+      await node.close({ timeoutMs: 200 });
+      expect(Date.now() - startedMs).toBeGreaterThanOrEqual(150);
+      await expect(inFlight).rejects.toThrow(/socket hang up|ECONNRESET/);
+    } finally {
+      gateSaves = false;
+      releaseSave();
+    }
+  });
+
   it('closes promptly with an idle keep-alive connection open', async () => {
     const node = await createEndpointNode(options());
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
