@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BusUnavailableError, type Logger, type NodeBus } from '@herald/core';
 import { NatsBus } from './nats-bus';
+import { redactCredentials } from './redact-credentials';
 import { DeadlineExceededError, withTimeout } from './with-timeout';
 
 export interface ConnectNatsBusOptions {
@@ -68,20 +69,18 @@ export async function connectNatsBus(options: ConnectNatsBusOptions): Promise<No
         { cause: error },
       );
     }
-    throw new BusUnavailableError(`could not connect to NATS (servers: ${described}): ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw new BusUnavailableError(
+      `could not connect to NATS (servers: ${described}): ${messageOf(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   log.info({ server: redactCredentials(connection.getServer()), name }, 'nats connected');
   return new NatsBus(connection, log, {
     flushTimeoutMs: options.flushTimeoutMs ?? 2_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 5_000,
   });
-}
-
-/** `nats://user:secret@host:4222` → `nats://***@host:4222`; other strings unchanged. */
-export function redactCredentials(server: string): string {
-  return server.replace(/^([a-z]+:\/\/)?[^@/]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
 }
 
 function messageOf(error: unknown): string {

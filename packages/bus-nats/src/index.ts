@@ -2,6 +2,7 @@
  * The NodeBus over NATS: `connectNatsBus` for composition roots, the subject scheme
  * for operators writing NATS permissions.
  */
-export { connectNatsBus, redactCredentials, type ConnectNatsBusOptions } from './connect-nats-bus';
+export { connectNatsBus, type ConnectNatsBusOptions } from './connect-nats-bus';
+export { redactCredentials } from './redact-credentials';
 export { NatsBus, type NatsBusState, type NatsBusTimeouts } from './nats-bus';
 export { SUBJECT_PREFIX, allNodesSubject, nodeSubject } from './subjects';

@@ -10,6 +10,7 @@ import {
   type NodeCommandHandler,
   type NodeId,
 } from '@herald/core';
+import { redactCredentials } from './redact-credentials';
 import { allNodesSubject, nodeSubject } from './subjects';
 import { withTimeout } from './with-timeout';
 
@@ -40,13 +41,15 @@ const encoder = new TextEncoder();
  *   immediate rejection lets the caller log it and rely on storage instead.
  * - Subscriptions outlive server restarts and fail-overs: the client re-sends every
  *   SUB after reconnecting. Commands published while a node was disconnected are lost
- *   (they are optimisations over storage; the user agent drains on its next `hello`).
+ *   (they are optimisations over storage; the user agent drains on its next `hello`);
+ *   `onReconnect` listeners run after each reconnect so a node can re-check storage.
  * - A message that does not parse as a command is dropped and logged without its
  *   contents; a handler that throws is logged and does not stop the subscription.
  */
 export class NatsBus implements NodeBus {
   #state: NatsBusState = 'connected';
   #closing: Promise<void> | undefined;
+  readonly #reconnectListeners = new Set<() => void>();
   readonly #watching: Promise<void>;
 
   constructor(
@@ -71,12 +74,12 @@ export class NatsBus implements NodeBus {
     return this.#subscribe(allNodesSubject(), handler);
   }
 
-  async publish(nodeId: NodeId, command: NodeCommand): Promise<void> {
-    this.#send(nodeSubject(nodeId), command);
+  publish(nodeId: NodeId, command: NodeCommand): Promise<void> {
+    return this.#send(() => nodeSubject(nodeId), command);
   }
 
-  async publishToAll(command: NodeCommand): Promise<void> {
-    this.#send(allNodesSubject(), command);
+  publishToAll(command: NodeCommand): Promise<void> {
+    return this.#send(allNodesSubject, command);
   }
 
   async ping(): Promise<void> {
@@ -86,6 +89,14 @@ export class NatsBus implements NodeBus {
     } catch (error) {
       throw new BusUnavailableError('NATS did not answer a ping', { cause: error });
     }
+  }
+
+  /**
+   * Calls `listener` after every reconnect, once the client has re-sent its
+   * subscriptions; never for the first connection. A listener that throws is logged.
+   */
+  onReconnect(listener: () => void): void {
+    this.#reconnectListeners.add(listener);
   }
 
   close(): Promise<void> {
@@ -111,8 +122,19 @@ export class NatsBus implements NodeBus {
     await this.#watching;
   }
 
-  #send(subject: string, command: NodeCommand): void {
-    this.#assertConnected('publish');
+  /** Synchronous underneath (the client only buffers); every failure becomes a rejection. */
+  #send(subjectOf: () => string, command: NodeCommand): Promise<void> {
+    try {
+      const subject = subjectOf();
+      this.#assertConnected('publish');
+      this.#write(subject, command);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  #write(subject: string, command: NodeCommand): void {
     try {
       this.connection.publish(subject, encoder.encode(encodeNodeCommand(command)));
     } catch (error) {
@@ -145,10 +167,12 @@ export class NatsBus implements NodeBus {
     });
     await this.#confirmSubscription(subject);
     return {
-      close: async () => {
-        if (!open) return;
-        open = false;
-        unsubscribeQuietly(subscription);
+      close: () => {
+        if (open) {
+          open = false;
+          unsubscribeQuietly(subscription);
+        }
+        return Promise.resolve();
       },
     };
   }
@@ -183,7 +207,10 @@ export class NatsBus implements NodeBus {
     try {
       handler(command);
     } catch (error) {
-      this.log.error({ err: error, subject, commandType: command.type }, 'bus command handler threw');
+      this.log.error(
+        { err: error, subject, commandType: command.type },
+        'bus command handler threw',
+      );
     }
   }
 
@@ -198,11 +225,15 @@ export class NatsBus implements NodeBus {
     switch (status.type) {
       case 'disconnect':
         if (this.#state !== 'closed') this.#state = 'reconnecting';
-        this.log.warn({ server: status.server }, 'nats disconnected; reconnecting');
+        this.log.warn(
+          { server: redactCredentials(status.server) },
+          'nats disconnected; reconnecting',
+        );
         return;
       case 'reconnect':
         if (this.#state !== 'closed') this.#state = 'connected';
-        this.log.info({ server: status.server }, 'nats reconnected');
+        this.log.info({ server: redactCredentials(status.server) }, 'nats reconnected');
+        this.#notifyReconnected();
         return;
       case 'reconnecting':
         this.log.debug({}, 'nats trying to reconnect');
@@ -215,22 +246,41 @@ export class NatsBus implements NodeBus {
         return;
       case 'ldm':
         // Lame duck mode: the server is shutting down and will move us elsewhere.
-        this.log.info({ server: status.server }, 'nats server entering lame duck mode');
+        this.log.info(
+          { server: redactCredentials(status.server) },
+          'nats server entering lame duck mode',
+        );
         return;
       case 'update':
-        this.log.info({ added: status.added, deleted: status.deleted }, 'nats cluster changed');
+        // Sent on every (re)connect; only worth an info line when membership changed.
+        if ((status.added?.length ?? 0) + (status.deleted?.length ?? 0) > 0) {
+          this.log.info({ added: status.added, deleted: status.deleted }, 'nats cluster changed');
+        }
         return;
       case 'error':
         this.log.warn({ err: status.error }, 'nats reported an error');
         return;
       case 'slowConsumer':
-        this.log.warn({ subject: status.sub.getSubject(), pending: status.pending }, 'nats slow consumer');
+        this.log.warn(
+          { subject: status.sub.getSubject(), pending: status.pending },
+          'nats slow consumer',
+        );
         return;
       case 'ping':
       case 'close':
         return;
       default:
         assertNever(status);
+    }
+  }
+
+  #notifyReconnected(): void {
+    for (const listener of this.#reconnectListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.log.error({ err: error }, 'bus reconnect listener threw');
+      }
     }
   }
 

@@ -23,7 +23,12 @@ describe('connectNatsBus', () => {
     // nats.js shuffles the list: connect a few times so the dead server is tried
     // first in all but one run in 2^4.
     const connecting = Array.from({ length: 4 }, (_, n) =>
-      connectNatsBus({ servers: [deadUrl, server.url], name: `multi-${n}`, log: new RecordingLogger(), connectTimeoutMs: 3_000 }),
+      connectNatsBus({
+        servers: [deadUrl, server.url],
+        name: `multi-${n}`,
+        log: new RecordingLogger(),
+        connectTimeoutMs: 3_000,
+      }),
     );
     const connected = await Promise.all(connecting);
     buses.push(...connected);
@@ -35,10 +40,17 @@ describe('connectNatsBus', () => {
     const deadUrl = `nats://127.0.0.1:${await unusedPort()}`;
     const startedAtMs = Date.now();
 
-    const attempt = connectNatsBus({ servers: [deadUrl], name: 'dead', log: new RecordingLogger(), connectTimeoutMs: 2_000 });
+    const attempt = connectNatsBus({
+      servers: [deadUrl],
+      name: 'dead',
+      log: new RecordingLogger(),
+      connectTimeoutMs: 2_000,
+    });
 
     await expect(attempt).rejects.toBeInstanceOf(BusUnavailableError);
-    await expect(attempt).rejects.toThrow(/could not connect to NATS \(servers: nats:\/\/127\.0\.0\.1:\d+\)/);
+    await expect(attempt).rejects.toThrow(
+      /could not connect to NATS \(servers: nats:\/\/127\.0\.0\.1:\d+\)/,
+    );
     expect(Date.now() - startedAtMs).toBeLessThan(2_000);
   });
 
@@ -81,13 +93,19 @@ describe('connectNatsBus', () => {
   it('never writes credentials from a server URL into its error message', async () => {
     const port = await unusedPort();
 
-    const attempt = connectNatsBus({ servers: [`nats://herald:s3cret@127.0.0.1:${port}`], name: 'creds', log: new RecordingLogger() });
+    const attempt = connectNatsBus({
+      servers: [`nats://herald:s3cret@127.0.0.1:${port}`],
+      name: 'creds',
+      log: new RecordingLogger(),
+    });
 
     await expect(attempt).rejects.toThrow(`nats://***@127.0.0.1:${port}`);
     await expect(attempt).rejects.not.toThrow(/s3cret/);
   });
 
   it('rejects an empty server list', async () => {
-    await expect(connectNatsBus({ servers: [], name: 'none', log: new RecordingLogger() })).rejects.toBeInstanceOf(BusUnavailableError);
+    await expect(
+      connectNatsBus({ servers: [], name: 'none', log: new RecordingLogger() }),
+    ).rejects.toBeInstanceOf(BusUnavailableError);
   });
 });

@@ -1,6 +1,13 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { BusUnavailableError, type NodeBus } from '@herald/core';
-import { Inbox, checkStorage, eventually, freshNodeId, startNatsServer, type NatsServerFixture } from '@herald/testkit';
+import {
+  Inbox,
+  checkStorage,
+  eventually,
+  freshNodeId,
+  startNatsServer,
+  type NatsServerFixture,
+} from '@herald/testkit';
 import { connectNatsBus, nodeSubject } from '../src';
 import { RecordingLogger } from './recording-logger';
 
@@ -17,7 +24,11 @@ describe('NatsBus through a server restart', () => {
     server = await startNatsServer();
     listenerLog = new RecordingLogger();
     listener = await connectNatsBus({ servers: [server.url], name: 'listener', log: listenerLog });
-    publisher = await connectNatsBus({ servers: [server.url], name: 'publisher', log: new RecordingLogger() });
+    publisher = await connectNatsBus({
+      servers: [server.url],
+      name: 'publisher',
+      log: new RecordingLogger(),
+    });
   });
 
   afterAll(async () => {
@@ -30,15 +41,30 @@ describe('NatsBus through a server restart', () => {
     const x = freshNodeId('x');
     const inbox = new Inbox();
     const subscription = await listener.listen(x, inbox.handler);
+    let reconnects = 0;
+    listener.onReconnect(() => {
+      reconnects += 1;
+    });
+    listener.onReconnect(() => {
+      throw new Error('reconnect listener failure on purpose');
+    });
 
     await server.restart();
     // ping resolves only once the bus is connected again, and its round trip means the
     // server has processed the SUB the client re-sent on reconnecting.
-    await eventually(() => listener.ping().then(() => true), { timeoutMs: RECONNECT_WAIT_MS, what: 'listener reconnected' });
-    await eventually(() => publisher.ping().then(() => true), { timeoutMs: RECONNECT_WAIT_MS, what: 'publisher reconnected' });
+    await eventually(() => listener.ping().then(() => true), {
+      timeoutMs: RECONNECT_WAIT_MS,
+      what: 'listener reconnected',
+    });
+    await eventually(() => publisher.ping().then(() => true), {
+      timeoutMs: RECONNECT_WAIT_MS,
+      what: 'publisher reconnected',
+    });
     await publisher.publish(x, checkStorage(1));
 
     expect(await inbox.next()).toEqual(checkStorage(1));
+    expect(reconnects).toBe(1);
+    expect(listenerLog.withMessage('bus reconnect listener threw')).toHaveLength(1);
     await subscription.close();
   });
 
@@ -54,7 +80,11 @@ describe('NatsBus while the server is down', () => {
 
   beforeAll(async () => {
     server = await startNatsServer();
-    bus = await connectNatsBus({ servers: [server.url], name: 'outage', log: new RecordingLogger() });
+    bus = await connectNatsBus({
+      servers: [server.url],
+      name: 'outage',
+      log: new RecordingLogger(),
+    });
   });
 
   afterAll(async () => {
@@ -68,13 +98,23 @@ describe('NatsBus while the server is down', () => {
     await bus.listen(x, inbox.handler);
 
     await server.stop();
-    await eventually(() => bus.publish(x, checkStorage(1)).then(() => false, (error: unknown) => error instanceof BusUnavailableError), {
-      what: 'publish refused during the outage',
-    });
+    await eventually(
+      () =>
+        bus.publish(x, checkStorage(1)).then(
+          () => false,
+          (error: unknown) => error instanceof BusUnavailableError,
+        ),
+      {
+        what: 'publish refused during the outage',
+      },
+    );
     await expect(bus.ping()).rejects.toBeInstanceOf(BusUnavailableError);
 
     await server.restart();
-    await eventually(() => bus.ping().then(() => true), { timeoutMs: RECONNECT_WAIT_MS, what: 'bus reconnected' });
+    await eventually(() => bus.ping().then(() => true), {
+      timeoutMs: RECONNECT_WAIT_MS,
+      what: 'bus reconnected',
+    });
     await bus.publish(x, checkStorage(2));
 
     expect(await inbox.next()).toEqual(checkStorage(2));
@@ -82,9 +122,20 @@ describe('NatsBus while the server is down', () => {
   });
 
   it('closes promptly while the server is down', async () => {
-    const other = await connectNatsBus({ servers: [server.url], name: 'closing', log: new RecordingLogger() });
+    const other = await connectNatsBus({
+      servers: [server.url],
+      name: 'closing',
+      log: new RecordingLogger(),
+    });
     await server.stop();
-    await eventually(() => other.ping().then(() => false, () => true), { what: 'bus noticed the outage' });
+    await eventually(
+      () =>
+        other.ping().then(
+          () => false,
+          () => true,
+        ),
+      { what: 'bus noticed the outage' },
+    );
     const startedAtMs = Date.now();
 
     await other.close();
@@ -146,6 +197,8 @@ describe('NatsBus receiving something that is not a command', () => {
     await bus.publish(x, checkStorage(2));
 
     expect(await inbox.next()).toEqual(checkStorage(2));
-    expect(log.withMessage('bus command handler threw')[0]?.fields).toMatchObject({ commandType: 'check-storage' });
+    expect(log.withMessage('bus command handler threw')[0]?.fields).toMatchObject({
+      commandType: 'check-storage',
+    });
   });
 });

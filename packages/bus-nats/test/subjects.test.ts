@@ -10,7 +10,10 @@ describe('NATS subjects', () => {
     expect(allNodesSubject()).toBe('herald.all');
   });
 
-  it.each(['a.b', '*', '>', 'a b', '', 'x'.repeat(65)])('refuses %j as a node id, which would widen a subscription', (nodeId) => {
-    expect(() => nodeSubject(nodeId as NodeId)).toThrow(RangeError);
-  });
+  it.each(['a.b', '*', '>', 'a b', '', 'x'.repeat(65)])(
+    'refuses %j as a node id, which would widen a subscription',
+    (nodeId) => {
+      expect(() => nodeSubject(nodeId as NodeId)).toThrow(RangeError);
+    },
+  );
 });

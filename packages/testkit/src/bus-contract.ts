@@ -27,7 +27,10 @@ const WAIT_MS = 5_000;
  * The behaviour every {@link NodeBus} promises, as one jest `describe`. Each test uses
  * fresh node ids, so buses may be shared across tests.
  */
-export function describeNodeBusContract(name: string, factory: () => Promise<NodeBusFixture>): void {
+export function describeNodeBusContract(
+  name: string,
+  factory: () => Promise<NodeBusFixture>,
+): void {
   describe(`${name} (NodeBus contract)`, () => {
     let fixture: NodeBusFixture;
     const buses: NodeBus[] = [];
@@ -116,7 +119,10 @@ export function describeNodeBusContract(name: string, factory: () => Promise<Nod
       track(await first.listenToAll(inboxes[0].handler));
       track(await second.listenToAll(inboxes[1].handler));
       track(await second.listenToAll(inboxes[2].handler));
-      const announcement: NodeCommand = { type: 'broadcasts-changed', broadcasts: { 'remote-settings/monitor_changes': `v${Date.now()}` } };
+      const announcement: NodeCommand = {
+        type: 'broadcasts-changed',
+        broadcasts: { 'remote-settings/monitor_changes': `v${Date.now()}` },
+      };
 
       await publisher.publishToAll(announcement);
 
@@ -193,7 +199,9 @@ export function describeNodeBusContract(name: string, factory: () => Promise<Nod
 
       await bus.close();
       await expect(bus.close()).resolves.toBeUndefined();
-      await expect(bus.publish(freshNodeId('x'), checkStorage(1))).rejects.toBeInstanceOf(BusUnavailableError);
+      await expect(bus.publish(freshNodeId('x'), checkStorage(1))).rejects.toBeInstanceOf(
+        BusUnavailableError,
+      );
     });
   });
 }
@@ -225,7 +233,11 @@ export class Inbox {
       await new Promise<void>((resolve, reject) => {
         this.#waiters.push({ count, resolve });
         timer = setTimeout(() => {
-          reject(new Error(`received ${this.received.length} of ${count} commands within ${timeoutMs} ms`));
+          reject(
+            new Error(
+              `received ${this.received.length} of ${count} commands within ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs);
       }).finally(() => clearTimeout(timer));
     }
@@ -251,7 +263,11 @@ export function checkStorage(n: number): NodeCommand {
 
 /** A `disconnect` whose `connectedAtMs` carries a sequence number. */
 export function disconnect(sequence: number): NodeCommand {
-  return { type: 'disconnect', uaid: UAID, newOwner: { nodeId: 'node-b' as NodeId, connectedAtMs: sequence } };
+  return {
+    type: 'disconnect',
+    uaid: UAID,
+    newOwner: { nodeId: 'node-b' as NodeId, connectedAtMs: sequence },
+  };
 }
 
 /** One command of each type, with every optional field present somewhere. */
@@ -288,6 +304,9 @@ export function sampleCommands(): NodeCommand[] {
     },
     checkStorage(3),
     disconnect(1_700_000_000_456),
-    { type: 'broadcasts-changed', broadcasts: { 'remote-settings/monitor_changes': '"1700000000"' } },
+    {
+      type: 'broadcasts-changed',
+      broadcasts: { 'remote-settings/monitor_changes': '"1700000000"' },
+    },
   ];
 }
