@@ -1,7 +1,10 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { MessageStore, RouterStore } from '@herald/core';
+import type { BroadcastStore, MessageStore, RouterStore } from '@herald/core';
+import type { Registry } from 'prom-client';
+import { DynamoDbBroadcastStore } from './dynamodb-broadcast-store';
 import { createDynamoDbClient } from './dynamodb-client';
 import type { DynamoDbStoresOptions } from './dynamodb-client';
+import { instrumentDynamoDbClient } from './dynamodb-metrics';
 import { DynamoDbMessageStore } from './dynamodb-message-store';
 import { DynamoDbRouterStore } from './dynamodb-router-store';
 import { attempt } from './storage-failure';
@@ -9,6 +12,8 @@ import { attempt } from './storage-failure';
 export interface DynamoDbStores {
   readonly routerStore: RouterStore;
   readonly messageStore: MessageStore;
+  /** Broadcast versions, in the message table's reserved `broadcasts` partition. */
+  readonly broadcastStore: BroadcastStore;
   /**
    * Resolves when both tables answer a read; rejects with `StorageUnavailableError`
    * otherwise (missing table, bad credentials, unreachable endpoint). For health checks.
@@ -21,9 +26,18 @@ export interface DynamoDbStores {
 /** A key no uaid can have (uaids are hex), so the ping reads nothing. */
 const PING_KEY = 'herald-ping';
 
-/** The router and message stores over one shared SDK client. */
-export function createDynamoDbStores(options: DynamoDbStoresOptions): DynamoDbStores {
+export interface CreateDynamoDbStoresOptions extends DynamoDbStoresOptions {
+  /**
+   * Where the DynamoDB call metrics are declared (`herald_dynamodb_*`, dynamodb-metrics.ts);
+   * absent → nothing is measured. One set of stores per registry.
+   */
+  readonly registry?: Registry;
+}
+
+/** The router, message and broadcast stores over one shared SDK client. */
+export function createDynamoDbStores(options: CreateDynamoDbStoresOptions): DynamoDbStores {
   const client = createDynamoDbClient(options);
+  if (options.registry !== undefined) instrumentDynamoDbClient(client, options.registry);
   const log = options.log.child({ component: 'storage-dynamodb' });
   // A data-plane read rather than DescribeTable: control-plane calls are rate-limited
   // per account, and heartbeats from many nodes would eat into that budget.
@@ -34,6 +48,7 @@ export function createDynamoDbStores(options: DynamoDbStoresOptions): DynamoDbSt
   return {
     routerStore: new DynamoDbRouterStore({ client, tableName: options.routerTable, log }),
     messageStore: new DynamoDbMessageStore({ client, tableName: options.messageTable, log }),
+    broadcastStore: new DynamoDbBroadcastStore({ client, tableName: options.messageTable, log }),
     async ping() {
       // allSettled: a ping must not settle while its other request is still in flight.
       const results = await Promise.allSettled([

@@ -1,4 +1,5 @@
 import {
+  describeBroadcastStoreContract,
   describeMessageStoreContract,
   describeRouterStoreContract,
   startDynalite,
@@ -18,3 +19,4 @@ afterAll(async () => {
 const factories = contractFactories(() => server.endpoint);
 describeRouterStoreContract('DynamoDbRouterStore on dynalite', factories.router);
 describeMessageStoreContract('DynamoDbMessageStore on dynalite', factories.message);
+describeBroadcastStoreContract('DynamoDbBroadcastStore on dynalite', factories.broadcast);

@@ -1,4 +1,5 @@
 import {
+  describeBroadcastStoreContract,
   describeMessageStoreContract,
   describeRouterStoreContract,
   startDynamoDbLocal,
@@ -18,3 +19,4 @@ afterAll(async () => {
 const factories = contractFactories(() => server.endpoint);
 describeRouterStoreContract('DynamoDbRouterStore on DynamoDB Local', factories.router);
 describeMessageStoreContract('DynamoDbMessageStore on DynamoDB Local', factories.message);
+describeBroadcastStoreContract('DynamoDbBroadcastStore on DynamoDB Local', factories.broadcast);

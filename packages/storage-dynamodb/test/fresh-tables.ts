@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MessageStore, RouterStore } from '@herald/core';
+import type { BroadcastStore, MessageStore, RouterStore } from '@herald/core';
 import type { StoreFixture } from '@herald/testkit';
 import { createDynamoDbStores, createTables } from '../src';
 import type { DynamoDbStores } from '../src';
@@ -12,9 +12,12 @@ export function uniqueTableNames(): { routerTable: string; messageTable: string 
 }
 
 /** Creates a fresh pair of tables on the server at `endpoint` and stores over them. */
-export async function storesOnFreshTables(endpoint: string): Promise<DynamoDbStores> {
+export async function storesOnFreshTables(
+  endpoint: string,
+  names: { routerTable: string; messageTable: string } = uniqueTableNames(),
+): Promise<DynamoDbStores> {
   const log = new RecordingLogger();
-  const options = { endpoint, ...uniqueTableNames(), log };
+  const options = { endpoint, ...names, log };
   await createTables(options);
   return createDynamoDbStores(options);
 }
@@ -23,6 +26,7 @@ export async function storesOnFreshTables(endpoint: string): Promise<DynamoDbSto
 export function contractFactories(endpoint: () => string): {
   router: () => Promise<StoreFixture<RouterStore>>;
   message: () => Promise<StoreFixture<MessageStore>>;
+  broadcast: () => Promise<StoreFixture<BroadcastStore>>;
 } {
   return {
     async router() {
@@ -32,6 +36,10 @@ export function contractFactories(endpoint: () => string): {
     async message() {
       const stores = await storesOnFreshTables(endpoint());
       return { store: stores.messageStore, dispose: () => stores.close() };
+    },
+    async broadcast() {
+      const stores = await storesOnFreshTables(endpoint());
+      return { store: stores.broadcastStore, dispose: () => stores.close() };
     },
   };
 }

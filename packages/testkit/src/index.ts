@@ -2,6 +2,7 @@ export * from './eventually';
 export * from './nats-server';
 export * from './dynamodb-servers';
 export * from './store-contracts';
+export * from './broadcast-store-contract';
 export * from './bus-contract';
 export * from './user-agent';
 export * from './ece';
