@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { CryptoKeys, newNodeId, type NodeId } from '@herald/core';
@@ -9,11 +10,12 @@ import {
   settingsSchema,
   type LogLevel,
   type SettingName,
+  type Settings,
 } from './settings';
 
 /** What a process runs as; decides which settings are required and some defaults. */
-export type Role = 'dev' | 'connection' | 'endpoint' | 'tables';
-export type NodeRole = Exclude<Role, 'tables'>;
+export type Role = 'dev' | 'connection' | 'endpoint' | 'tables' | 'broadcast';
+export type NodeRole = Exclude<Role, 'tables' | 'broadcast'>;
 
 /** Where the DynamoDB tables are. */
 export interface DynamoDbConfig {
@@ -25,10 +27,30 @@ export interface DynamoDbConfig {
   readonly messageTable: string;
 }
 
-/** Shown on `/__version__`; `version` comes from the CLI's package. */
+/**
+ * Overrides of what `/__version__` shows; each absent field falls back to the
+ * `version.json` the CLI's build wrote.
+ */
 export interface BuildInfo {
-  readonly commit: string;
-  readonly build: string;
+  readonly commit: string | undefined;
+  readonly build: string | undefined;
+}
+
+/** PEM files for serving TLS directly; both readable when this is defined. */
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/** `herald broadcast`: a client of the endpoint's admin API. */
+export interface BroadcastClientConfig {
+  readonly role: 'broadcast';
+  readonly logLevel: LogLevel;
+  /** `HERALD_ADMIN_TOKEN`; required. */
+  readonly adminToken: string;
+  /** Where the admin API is: `HERALD_PUBLIC_URL`, default `http://localhost:<HERALD_HTTP_PORT>`. */
+  readonly publicOrigin: string;
+  readonly dependencyTimeoutMs: number;
 }
 
 /** `herald tables create`: only what reaching DynamoDB needs. */
@@ -73,11 +95,27 @@ export interface NodeConfig {
   readonly maxBodyBytes: number;
   readonly maxTtlSeconds: number;
   readonly messageLimitPerDrain: number;
+  /** The most sockets one connection node holds; 0 = unlimited. */
+  readonly maxConnections: number;
+  /** How often a connection node re-reads broadcast versions. */
+  readonly broadcastPollMs: number;
+  /** `HERALD_ADMIN_TOKEN`: enables the endpoint's broadcast admin API when set. */
+  readonly adminToken: string | undefined;
+  /** Serve wss:// and https:// from these files; `undefined` serves plain ws/http. */
+  readonly tls: TlsFiles | undefined;
+  /** On SIGTERM, a connection node spreads its socket closes over this window. */
+  readonly drainWindowMs: number;
+  /** The whole graceful shutdown's deadline; always longer than `drainWindowMs`. */
   readonly shutdownTimeoutMs: number;
   readonly build: BuildInfo;
 }
 
-export type Config = NodeConfig | TablesConfig;
+export type Config = NodeConfig | TablesConfig | BroadcastClientConfig;
+
+/** The drain window when neither it nor the shutdown deadline is set. */
+export const DEFAULT_DRAIN_WINDOW_MS = 30_000;
+/** What the shutdown deadline adds to the drain window: NATS drain, stores, ops server. */
+export const SHUTDOWN_MARGIN_MS = 10_000;
 
 const DEFAULT_OPS_PORT: Record<NodeRole, number> = { dev: 8081, connection: 8081, endpoint: 8083 };
 const DEFAULT_HOST: Record<NodeRole, string> = {
@@ -94,6 +132,7 @@ const DEFAULT_HOST: Record<NodeRole, string> = {
  * `HERALD_DATA_DIR/crypto-keys`, which is the one side effect.
  */
 export function loadConfig(role: 'tables', env?: NodeJS.ProcessEnv): TablesConfig;
+export function loadConfig(role: 'broadcast', env?: NodeJS.ProcessEnv): BroadcastClientConfig;
 export function loadConfig(role: NodeRole, env?: NodeJS.ProcessEnv): NodeConfig;
 export function loadConfig(role: Role, env?: NodeJS.ProcessEnv): Config;
 export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Config {
@@ -112,8 +151,13 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Co
   const split = role === 'connection' || role === 'endpoint';
   if (split && isBlank(env.HERALD_NATS_URL))
     problems.push(requiredLine('HERALD_NATS_URL', command));
+  if (role === 'broadcast' && isBlank(env.HERALD_ADMIN_TOKEN))
+    problems.push(requiredLine('HERALD_ADMIN_TOKEN', command));
+  const nodeRole = role !== 'tables' && role !== 'broadcast';
+  if (nodeRole) problems.push(...tlsProblems(env));
+  if (nodeRole && parsed.success) problems.push(...shutdownProblems(parsed.data));
   let keys: { keys: CryptoKeys; source: NodeConfig['cryptoKeysSource'] } | undefined;
-  if (role !== 'tables') {
+  if (nodeRole) {
     const rawKeys = env.HERALD_CRYPTO_KEYS;
     if (!isBlank(rawKeys)) keys = parseCryptoKeys(rawKeys ?? '', problems);
     else if (split) problems.push(requiredLine('HERALD_CRYPTO_KEYS', command));
@@ -137,6 +181,18 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Co
       dependencyTimeoutMs: settings.HERALD_DEPENDENCY_TIMEOUT_MS,
     };
   }
+  const publicOrigin =
+    settings.HERALD_PUBLIC_URL ?? `http://localhost:${settings.HERALD_HTTP_PORT}`;
+  if (role === 'broadcast') {
+    return {
+      role,
+      logLevel: settings.HERALD_LOG_LEVEL,
+      // Checked above: a blank token is a problem, reported before getting here.
+      adminToken: settings.HERALD_ADMIN_TOKEN ?? '',
+      publicOrigin,
+      dependencyTimeoutMs: settings.HERALD_DEPENDENCY_TIMEOUT_MS,
+    };
+  }
 
   const dataDir = resolve(settings.HERALD_DATA_DIR);
   if (keys === undefined) {
@@ -156,7 +212,7 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Co
     wsPort: settings.HERALD_WS_PORT,
     httpPort: settings.HERALD_HTTP_PORT,
     opsPort: settings.HERALD_OPS_PORT ?? DEFAULT_OPS_PORT[role],
-    publicOrigin: settings.HERALD_PUBLIC_URL ?? `http://localhost:${settings.HERALD_HTTP_PORT}`,
+    publicOrigin,
     cryptoKeys: keys.keys,
     cryptoKeysSource: keys.source,
     natsServers: settings.HERALD_NATS_URL,
@@ -166,9 +222,68 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Co
     maxBodyBytes: settings.HERALD_MAX_BODY_BYTES,
     maxTtlSeconds: settings.HERALD_MAX_TTL_SECONDS,
     messageLimitPerDrain: settings.HERALD_MSG_LIMIT,
-    shutdownTimeoutMs: settings.HERALD_SHUTDOWN_TIMEOUT_MS,
+    maxConnections: settings.HERALD_MAX_CONNECTIONS,
+    broadcastPollMs: settings.HERALD_BROADCAST_POLL_MS,
+    adminToken: settings.HERALD_ADMIN_TOKEN,
+    tls:
+      settings.HERALD_TLS_CERT_FILE !== undefined && settings.HERALD_TLS_KEY_FILE !== undefined
+        ? { certFile: settings.HERALD_TLS_CERT_FILE, keyFile: settings.HERALD_TLS_KEY_FILE }
+        : undefined,
+    ...shutdownWindows(settings),
     build: { commit: settings.HERALD_COMMIT, build: settings.HERALD_BUILD },
   };
+}
+
+/**
+ * The drain window and the shutdown deadline. Either may be set alone and the other
+ * follows: the deadline defaults to the window plus {@link SHUTDOWN_MARGIN_MS}; the window
+ * defaults to 30 s, or to half the deadline when only a deadline shorter than that is set
+ * (configurations written before the window existed keep their behaviour).
+ */
+function shutdownWindows(settings: Settings): { drainWindowMs: number; shutdownTimeoutMs: number } {
+  const deadline = settings.HERALD_SHUTDOWN_TIMEOUT_MS;
+  const drainWindowMs =
+    settings.HERALD_DRAIN_WINDOW_MS ??
+    (deadline !== undefined
+      ? Math.min(DEFAULT_DRAIN_WINDOW_MS, Math.floor(deadline / 2))
+      : DEFAULT_DRAIN_WINDOW_MS);
+  return { drainWindowMs, shutdownTimeoutMs: deadline ?? drainWindowMs + SHUTDOWN_MARGIN_MS };
+}
+
+/** A deadline that does not exceed the window would cut every drain short. */
+function shutdownProblems(settings: Settings): string[] {
+  const window = settings.HERALD_DRAIN_WINDOW_MS;
+  const deadline = settings.HERALD_SHUTDOWN_TIMEOUT_MS;
+  if (window === undefined || deadline === undefined || deadline > window) return [];
+  return [
+    `HERALD_SHUTDOWN_TIMEOUT_MS must exceed HERALD_DRAIN_WINDOW_MS (got ${deadline} and ${window}; leave room for NATS and DynamoDB to close, e.g. ${window + SHUTDOWN_MARGIN_MS}): ${describeSetting('HERALD_SHUTDOWN_TIMEOUT_MS')}`,
+  ];
+}
+
+/** Both files or neither, and each readable by this process now rather than at first use. */
+function tlsProblems(env: NodeJS.ProcessEnv): string[] {
+  const cert = env.HERALD_TLS_CERT_FILE?.trim() ?? '';
+  const key = env.HERALD_TLS_KEY_FILE?.trim() ?? '';
+  if (cert === '' && key === '') return [];
+  if (cert === '' || key === '') {
+    const missing: SettingName = cert === '' ? 'HERALD_TLS_CERT_FILE' : 'HERALD_TLS_KEY_FILE';
+    return [`${missing} is required when the other TLS file is set: ${describeSetting(missing)}`];
+  }
+  const problems: string[] = [];
+  for (const [name, path] of [
+    ['HERALD_TLS_CERT_FILE', cert],
+    ['HERALD_TLS_KEY_FILE', key],
+  ] as const) {
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      problems.push(
+        `${name} names a file this process cannot read (${typeof code === 'string' ? code : 'error'}: ${JSON.stringify(path)}): ${describeSetting(name)}`,
+      );
+    }
+  }
+  return problems;
 }
 
 function parseCryptoKeys(

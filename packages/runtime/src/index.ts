@@ -7,3 +7,4 @@ export * from './metrics';
 export * from './ops-server';
 export * from './shutdown';
 export * from './sdk-warnings';
+export * from './setting-docs';

@@ -28,6 +28,19 @@ function positiveInteger(max: number) {
     .refine((n) => n >= 1 && n <= max, message);
 }
 
+function nonNegativeInteger(max: number) {
+  const message = `must be a whole number from 0 to ${max}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,10}$/, message)
+    .transform(Number)
+    .refine((n) => n <= max, message);
+}
+
+/** A path to a file; whether it is readable is checked in config.ts, with the pair rule. */
+const filePath = z.string().trim().min(1, 'must be a file path');
+
 /** An http(s) origin, with nothing after it but an optional `/`. */
 const origin = z
   .string()
@@ -195,21 +208,58 @@ export const settingsSchema = z.object({
   HERALD_DEPENDENCY_TIMEOUT_MS: positiveInteger(600_000)
     .default(10_000)
     .describe('how long start-up and health checks wait for DynamoDB and NATS'),
-  HERALD_SHUTDOWN_TIMEOUT_MS: positiveInteger(600_000)
-    .default(10_000)
-    .describe('how long a graceful shutdown may take before the process exits anyway'),
+  HERALD_DRAIN_WINDOW_MS: nonNegativeInteger(3_600_000)
+    .optional()
+    .describe(
+      'on SIGTERM, the time a connection node spreads its socket closes over, so clients do not all reconnect at once (default 30000, or half of HERALD_SHUTDOWN_TIMEOUT_MS when only that is set)',
+    ),
+  HERALD_SHUTDOWN_TIMEOUT_MS: positiveInteger(3_600_000)
+    .optional()
+    .describe(
+      'how long a graceful shutdown may take before the process exits anyway; must exceed HERALD_DRAIN_WINDOW_MS (default: drain window + 10000)',
+    ),
+  HERALD_MAX_CONNECTIONS: nonNegativeInteger(10_000_000)
+    .default(0)
+    .describe(
+      'the most WebSockets one connection node holds; more are closed at once with 1013 (try again later) and counted. 0 = unlimited',
+    ),
+  HERALD_BROADCAST_POLL_MS: positiveInteger(86_400_000)
+    .default(30_000)
+    .describe(
+      'how often a connection node re-reads broadcast versions from DynamoDB (changes also arrive at once over the bus)',
+    ),
+  HERALD_ADMIN_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe(
+      'the bearer token of the endpoint\'s broadcast admin API (/v1/broadcasts) and of `herald broadcast`; unset: the API answers 404. Make one with `openssl rand -hex 32`',
+    ),
+  HERALD_TLS_CERT_FILE: filePath
+    .optional()
+    .describe(
+      'a PEM certificate (chain) file: serve wss:// and https:// directly, for installs without a TLS-terminating proxy; set with HERALD_TLS_KEY_FILE',
+    ),
+  HERALD_TLS_KEY_FILE: filePath
+    .optional()
+    .describe('the PEM private key file of HERALD_TLS_CERT_FILE; set both or neither'),
   HERALD_COMMIT: z
     .string()
     .trim()
     .min(1)
-    .default('unknown')
-    .describe('the source commit, shown on /__version__'),
+    .optional()
+    .describe(
+      'the source commit shown on /__version__, overriding the one recorded at build time (dist/version.json)',
+    ),
   HERALD_BUILD: z
     .string()
     .trim()
     .min(1)
-    .default('unknown')
-    .describe('the build id, shown on /__version__'),
+    .optional()
+    .describe(
+      'the build id shown on /__version__, overriding the build time recorded in dist/version.json',
+    ),
 });
 
 export type SettingName = keyof typeof settingsSchema.shape;
@@ -221,4 +271,7 @@ export function describeSetting(name: SettingName): string {
 }
 
 /** Variables whose values are secret: never echoed in errors or logs. */
-export const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(['HERALD_CRYPTO_KEYS']);
+export const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set([
+  'HERALD_CRYPTO_KEYS',
+  'HERALD_ADMIN_TOKEN',
+]);
