@@ -234,7 +234,7 @@ export const settingsSchema = z.object({
     .min(16, 'must be at least 16 characters')
     .optional()
     .describe(
-      'the bearer token of the endpoint\'s broadcast admin API (/v1/broadcasts) and of `herald broadcast`; unset: the API answers 404. Make one with `openssl rand -hex 32`',
+      "the bearer token of the endpoint's broadcast admin API (/v1/broadcasts) and of `herald broadcast`; unset: the API answers 404. Make one with `openssl rand -hex 32`",
     ),
   HERALD_TLS_CERT_FILE: filePath
     .optional()

@@ -122,7 +122,9 @@ describe('operations settings', () => {
         HERALD_TLS_KEY_FILE: unreadable,
       }),
     );
-    expect(error.message).toMatch(/HERALD_TLS_CERT_FILE names a file this process cannot read \(ENOENT/);
+    expect(error.message).toMatch(
+      /HERALD_TLS_CERT_FILE names a file this process cannot read \(ENOENT/,
+    );
     // root reads anything; elsewhere the mode makes the key unreadable too.
     if (process.getuid?.() !== 0) expect(error.problems).toHaveLength(2);
   });
