@@ -88,9 +88,10 @@ app.kubernetes.io/component: {{ .component }}
 {{/* Seconds Kubernetes waits after SIGTERM: above the drain window so the node can finish. */}}
 {{- define "herald.connection.terminationGracePeriodSeconds" -}}
 {{- $drainSeconds := div (add .Values.connection.drainWindowMs 999) 1000 }}
+{{- $shutdownSeconds := add $drainSeconds 10 }}
 {{- if gt (int .Values.connection.terminationGracePeriodSeconds) 0 }}
-{{- if le (int .Values.connection.terminationGracePeriodSeconds) (int $drainSeconds) }}
-{{- fail (printf "connection.terminationGracePeriodSeconds (%d) must exceed the drain window (%d s)" (int .Values.connection.terminationGracePeriodSeconds) (int $drainSeconds)) }}
+{{- if le (int .Values.connection.terminationGracePeriodSeconds) (int $shutdownSeconds) }}
+{{- fail (printf "connection.terminationGracePeriodSeconds (%d) must exceed the drain window plus the 10 s shutdown margin (%d s)" (int .Values.connection.terminationGracePeriodSeconds) (int $shutdownSeconds)) }}
 {{- end }}
 {{- .Values.connection.terminationGracePeriodSeconds }}
 {{- else }}
