@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from '@herald/core';
-import type { NodeConfig } from '@herald/runtime';
+import type { NodeConfig, Registry } from '@herald/runtime';
 import {
   createDynamoDbStores,
   createTables,
@@ -23,12 +23,13 @@ export async function openDevStores(
   config: NodeConfig,
   log: Logger,
   resources: OwnedResources,
+  registry: Registry,
 ): Promise<DynamoDbStores> {
   if (config.dynamoDb.endpoint !== undefined) {
     await createTables({ ...definedDynamoDb(config), log });
     return resources.add(
       'dynamodb',
-      createDynamoDbStores({ ...definedDynamoDb(config), log }),
+      createDynamoDbStores({ ...definedDynamoDb(config), log, registry }),
       (s) => s.close(),
     );
   }
@@ -40,7 +41,7 @@ export async function openDevStores(
   );
   const database = { ...definedDynamoDb(config), endpoint: dynalite.endpoint, region: 'us-east-1' };
   await createTables({ ...database, log });
-  opened.stores = createDynamoDbStores({ ...database, log });
+  opened.stores = createDynamoDbStores({ ...database, log, registry });
   return opened.stores;
 }
 

@@ -1,20 +1,15 @@
-import { describeSetting, type SettingName } from '@herald/runtime';
+import { settingsOf, type Role } from '@herald/runtime';
 
-/** The "Environment" section of a command's `--help`: variable, default, description. */
-export function environmentHelp(rows: readonly (readonly [SettingName, string])[]): string {
-  const width = Math.max(...rows.map(([name]) => name.length));
+/**
+ * The "Environment" section of a command's `--help`: every variable `role` reads, its
+ * description and its default, from the runtime's catalogue (the same one
+ * docs/configuration.md is generated from).
+ */
+export function environmentHelp(role: Role): string {
+  const rows = settingsOf(role);
+  const width = Math.max(...rows.map((row) => row.name.length));
   return [
     'Environment:',
-    ...rows.map(
-      ([name, fallback]) => `  ${name.padEnd(width)}  ${describeSetting(name)} [${fallback}]`,
-    ),
+    ...rows.map((row) => `  ${row.name.padEnd(width)}  ${row.description} [${row.defaultText}]`),
   ].join('\n');
 }
-
-/** Settings every DynamoDB user reads. */
-export const DYNAMODB_SETTINGS = [
-  ['HERALD_DYNAMODB_ENDPOINT', 'unset: AWS'],
-  ['AWS_REGION', 'us-east-1 with an endpoint override'],
-  ['HERALD_ROUTER_TABLE', 'herald_router'],
-  ['HERALD_MESSAGE_TABLE', 'herald_message'],
-] as const;

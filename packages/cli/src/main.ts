@@ -1,6 +1,7 @@
 import { ConfigError } from '@herald/runtime';
 import type { Command } from './command';
 import { DependencyError, UsageError } from './cli-errors';
+import { broadcastCommand } from './commands/broadcast';
 import { connectionCommand } from './commands/connection';
 import { devCommand } from './commands/dev';
 import { endpointCommand } from './commands/endpoint';
@@ -22,6 +23,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['keys', keysCommand],
   ['vapid', vapidCommand],
   ['send', sendCommand],
+  ['broadcast', broadcastCommand],
 ]);
 
 function overview(): string {

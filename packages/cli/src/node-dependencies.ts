@@ -1,6 +1,6 @@
 import type { Logger, NodeBus } from '@herald/core';
 import { connectNatsBus, redactCredentials } from '@herald/bus-nats';
-import type { NodeConfig } from '@herald/runtime';
+import type { NodeConfig, Registry } from '@herald/runtime';
 import { createDynamoDbStores, type DynamoDbStores } from '@herald/storage-dynamodb';
 import { DependencyError } from './cli-errors';
 import type { OwnedResources } from './owned-resources';
@@ -22,12 +22,18 @@ export async function openNodeDependencies(
   command: string,
   log: Logger,
   resources: OwnedResources,
+  registry: Registry,
 ): Promise<NodeDependencies> {
   const timeoutMs = config.dependencyTimeoutMs;
   const servers = config.natsServers ?? [];
   const stores = resources.add(
     'dynamodb',
-    createDynamoDbStores({ ...definedDynamoDb(config), requestTimeoutMs: timeoutMs, log }),
+    createDynamoDbStores({
+      ...definedDynamoDb(config),
+      requestTimeoutMs: timeoutMs,
+      log,
+      registry,
+    }),
     (s) => s.close(),
   );
 
@@ -38,6 +44,7 @@ export async function openNodeDependencies(
       name: `herald-${config.role}-${config.nodeId}`,
       log,
       connectTimeoutMs: timeoutMs,
+      ...busMetrics(registry),
     }),
   ]);
   if (bus.status === 'fulfilled') resources.add('nats', bus.value, (b) => b.close());
@@ -60,6 +67,15 @@ export async function openNodeDependencies(
     );
   }
   return { stores, bus: bus.value };
+}
+
+/**
+ * The bus's `registry` option. Spread from a separate object so this compiles whether or
+ * not the bus package's options declare `registry` yet; a bus that ignores it simply
+ * declares no metrics.
+ */
+export function busMetrics(registry: Registry): object {
+  return { registry };
 }
 
 /** The connection options with unset fields left out, as the adapter expects. */

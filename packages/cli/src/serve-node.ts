@@ -13,6 +13,7 @@ import { versionInfo } from './version';
 /**
  * Starts the ops server, not ready yet: `/__heartbeat__` answers 503 until the nodes
  * listen (`setReady(true)`), so an orchestrator never routes to a half-started process.
+ * It is closed after everything else, so it keeps answering 503 through a shutdown.
  */
 export async function startNodeOps(
   config: NodeConfig,
@@ -29,13 +30,14 @@ export async function startNodeOps(
     checkTimeoutMs: Math.min(config.dependencyTimeoutMs, 5000),
   });
   ops.setReady(false);
-  return resources.add('ops server', ops, (o) => o.close());
+  return resources.addLast('ops server', ops, (o) => o.close());
 }
 
 /**
- * Graceful shutdown on SIGTERM/SIGINT: the heartbeat turns `draining` first so the load
- * balancer stops sending traffic, then everything closes newest first, within
- * `HERALD_SHUTDOWN_TIMEOUT_MS`.
+ * Graceful shutdown on SIGTERM/SIGINT: readiness turns false first (`/__heartbeat__`
+ * answers 503 `draining`) so the load balancer stops sending traffic, then everything
+ * closes newest first (nodes drain their clients, then the bus drains, the stores close,
+ * the ops server last), within `HERALD_SHUTDOWN_TIMEOUT_MS`; past it the process exits 1.
  */
 export function closeOnSignal(
   config: NodeConfig,
@@ -50,4 +52,9 @@ export function closeOnSignal(
     },
     { deadlineMs: config.shutdownTimeoutMs, log },
   );
+}
+
+/** `ws`/`http`, or `wss`/`https` when the node serves TLS itself. */
+export function schemes(config: NodeConfig): { ws: string; http: string } {
+  return config.tls !== undefined ? { ws: 'wss', http: 'https' } : { ws: 'ws', http: 'http' };
 }

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 /** The built executable: the e2e suites test what users run (`pnpm test` builds first). */
 export const HERALD_BIN = join(__dirname, '..', 'dist', 'bin.js');
 if (!existsSync(HERALD_BIN)) {
-  throw new Error(`${HERALD_BIN} is missing: run \`pnpm build\` (the root \`pnpm test\` does) before these tests`);
+  throw new Error(
+    `${HERALD_BIN} is missing: run \`pnpm build\` (the root \`pnpm test\` does) before these tests`,
+  );
 }
 
 export interface Exit {

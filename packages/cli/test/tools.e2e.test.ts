@@ -32,6 +32,7 @@ describe('herald tools', () => {
     ['keys'],
     ['vapid'],
     ['send'],
+    ['broadcast'],
   ])('documents `herald %s --help` and exits 0', async (command) => {
     const result = await HeraldProcess.run([command, '--help']);
     expect(result.code).toBe(0);
@@ -50,6 +51,7 @@ describe('herald tools', () => {
       'keys generate',
       'vapid generate',
       'send',
+      'broadcast',
     ]) {
       expect(result.stdout.join('\n')).toContain(`  ${command} `);
     }

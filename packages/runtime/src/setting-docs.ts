@@ -12,6 +12,7 @@ export interface SettingDoc {
 }
 
 const NODES = ['dev', 'connection', 'endpoint'] as const;
+const SPLIT = ['connection', 'endpoint'] as const;
 const STORES = ['dev', 'connection', 'endpoint', 'tables'] as const;
 const CONNECTION = ['dev', 'connection'] as const;
 const ENDPOINT = ['dev', 'endpoint'] as const;
@@ -54,7 +55,7 @@ const CATALOGUE = {
   HERALD_MSG_LIMIT: { roles: CONNECTION, defaultText: '150' },
   HERALD_DEPENDENCY_TIMEOUT_MS: { roles: [...STORES, 'broadcast'], defaultText: '10000' },
   HERALD_DRAIN_WINDOW_MS: {
-    roles: NODES,
+    roles: SPLIT,
     defaultText: '30000, or half of HERALD_SHUTDOWN_TIMEOUT_MS when only that is set',
   },
   HERALD_SHUTDOWN_TIMEOUT_MS: { roles: NODES, defaultText: 'HERALD_DRAIN_WINDOW_MS + 10000' },

@@ -4,36 +4,24 @@ import { createLogger, createRegistry, loadConfig } from '@herald/runtime';
 import type { Command } from '../command';
 import { parseCommandArgs } from '../command';
 import { displayHost, printLine } from '../console-output';
-import { DYNAMODB_SETTINGS, environmentHelp } from '../environment-help';
+import { environmentHelp } from '../environment-help';
 import { openNodeDependencies } from '../node-dependencies';
 import { OwnedResources } from '../owned-resources';
-import { closeOnSignal, startNodeOps } from '../serve-node';
+import { closeOnSignal, schemes, startNodeOps } from '../serve-node';
 
 const HELP = `Usage: herald connection
 
 Runs a connection node: the WebSocket server user agents (Firefox) keep a connection to,
-at ws://HERALD_HOST:HERALD_WS_PORT/. Refuses to start (exit 1) unless DynamoDB and NATS
-answer within HERALD_DEPENDENCY_TIMEOUT_MS. Prints a line containing "ready" once it
-accepts connections. On SIGTERM it reports draining, closes its sockets (clients
-reconnect elsewhere) and exits within HERALD_SHUTDOWN_TIMEOUT_MS.
+at ws://HERALD_HOST:HERALD_WS_PORT/ (wss:// with HERALD_TLS_CERT_FILE). Refuses to start
+(exit 1) unless DynamoDB and NATS answer within HERALD_DEPENDENCY_TIMEOUT_MS. Prints a
+line containing "ready" once it accepts connections.
 
-${environmentHelp([
-  ['HERALD_CRYPTO_KEYS', 'required'],
-  ['HERALD_NATS_URL', 'required'],
-  ['HERALD_PUBLIC_URL', 'http://localhost:<HERALD_HTTP_PORT>'],
-  ['HERALD_WS_PORT', '8080'],
-  ['HERALD_OPS_PORT', '8081'],
-  ['HERALD_HOST', '0.0.0.0'],
-  ['HERALD_NODE_ID', 'host name + random suffix'],
-  ...DYNAMODB_SETTINGS,
-  ['HERALD_HELLO_TIMEOUT_MS', '10000'],
-  ['HERALD_MSG_LIMIT', '150'],
-  ['HERALD_DEPENDENCY_TIMEOUT_MS', '10000'],
-  ['HERALD_SHUTDOWN_TIMEOUT_MS', '10000'],
-  ['HERALD_LOG_LEVEL', 'info'],
-  ['HERALD_COMMIT', 'unknown'],
-  ['HERALD_BUILD', 'unknown'],
-])}`;
+On SIGTERM or SIGINT it drains: /__heartbeat__ answers 503, the listen socket closes,
+open sockets are closed with 1001 (Firefox reconnects, to another node) in batches
+spread over HERALD_DRAIN_WINDOW_MS, then NATS is drained and DynamoDB released; the
+process exits 0, or 1 if that took longer than HERALD_SHUTDOWN_TIMEOUT_MS.
+
+${environmentHelp('connection')}`;
 
 export const connectionCommand: Command = {
   name: 'connection',
@@ -49,7 +37,13 @@ export const connectionCommand: Command = {
     const registry = createRegistry();
     const resources = new OwnedResources(log);
     try {
-      const { stores, bus } = await openNodeDependencies(config, 'connection', log, resources);
+      const { stores, bus } = await openNodeDependencies(
+        config,
+        'connection',
+        log,
+        resources,
+        registry,
+      );
       const ops = await startNodeOps(
         config,
         registry,
@@ -66,20 +60,27 @@ export const connectionCommand: Command = {
           keys: config.cryptoKeys,
           routerStore: stores.routerStore,
           messageStore: stores.messageStore,
+          broadcastStore: stores.broadcastStore,
           bus,
           clock: systemClock,
           log,
+          registry,
+          ...(config.tls !== undefined ? { tls: config.tls } : {}),
+          // However the close starts, the load balancer must stop routing here first.
+          onDraining: () => ops.setReady(false),
           settings: {
             helloTimeoutMs: config.helloTimeoutMs,
             messageLimitPerDrain: config.messageLimitPerDrain,
+            maxConnections: config.maxConnections,
+            broadcastPollMs: config.broadcastPollMs,
           },
         }),
-        // Spread reconnects over half the deadline so clients do not stampede the other nodes.
-        (n) => n.close({ drainMs: Math.floor(config.shutdownTimeoutMs / 2) }),
+        // Spread reconnects over the window so clients do not stampede the other nodes.
+        (n) => n.close({ drainMs: config.drainWindowMs }),
       );
       ops.setReady(true);
       closeOnSignal(config, ops, resources, log);
-      printLine(`WebSocket: ws://${displayHost(config.host)}:${node.port}/`);
+      printLine(`WebSocket: ${schemes(config).ws}://${displayHost(config.host)}:${node.port}/`);
       printLine(`Herald connection node ${config.nodeId} is ready`);
       return undefined;
     } catch (error) {

@@ -9,8 +9,9 @@ import { parseCommandArgs } from '../command';
 import { displayHost, printLine } from '../console-output';
 import { environmentHelp } from '../environment-help';
 import { openDevStores } from '../embedded-database';
+import { busMetrics } from '../node-dependencies';
 import { OwnedResources } from '../owned-resources';
-import { closeOnSignal, startNodeOps } from '../serve-node';
+import { closeOnSignal, schemes, startNodeOps } from '../serve-node';
 
 const HELP = `Usage: herald dev
 
@@ -21,20 +22,11 @@ HERALD_DATA_DIR/${DEV_CRYPTO_KEYS_FILE} (mode 0600), so subscriptions survive re
 Prints the WebSocket URL, the endpoint URL and a line containing "ready".
 Stops gracefully on SIGTERM or Ctrl-C.
 
-${environmentHelp([
-  ['HERALD_WS_PORT', '8080'],
-  ['HERALD_HTTP_PORT', '8082'],
-  ['HERALD_OPS_PORT', '8081'],
-  ['HERALD_HOST', '127.0.0.1'],
-  ['HERALD_PUBLIC_URL', 'http://localhost:<HERALD_HTTP_PORT>'],
-  ['HERALD_DATA_DIR', './.herald'],
-  ['HERALD_CRYPTO_KEYS', 'generated into the data dir'],
-  ['HERALD_NATS_URL', 'unset: in-process bus'],
-  ['HERALD_DYNAMODB_ENDPOINT', 'unset: embedded dynalite'],
-  ['HERALD_LOG_LEVEL', 'info'],
-])}
-Node tunables (HERALD_HELLO_TIMEOUT_MS, HERALD_MAX_BODY_BYTES, ...): see \`herald connection --help\`
-and \`herald endpoint --help\`.`;
+With HERALD_ADMIN_TOKEN set, the broadcast admin API (/v1/broadcasts, \`herald
+broadcast\`) is served on the endpoint port. On SIGTERM it closes its sockets at once
+(there is no other node to reconnect to).
+
+${environmentHelp('dev')}`;
 
 export const devCommand: Command = {
   name: 'dev',
@@ -56,7 +48,7 @@ export const devCommand: Command = {
           'generated an endpoint-token key',
         );
       }
-      const stores = await openDevStores(config, log, resources);
+      const stores = await openDevStores(config, log, resources, registry);
       const bus: NodeBus = resources.add(
         'bus',
         config.natsServers !== undefined
@@ -64,6 +56,7 @@ export const devCommand: Command = {
               servers: config.natsServers,
               name: `herald-dev-${config.nodeId}`,
               log,
+              ...busMetrics(registry),
             })
           : new InProcessBus(),
         (b) => b.close(),
@@ -81,8 +74,11 @@ export const devCommand: Command = {
         keys: config.cryptoKeys,
         routerStore: stores.routerStore,
         messageStore: stores.messageStore,
+        broadcastStore: stores.broadcastStore,
         bus,
         clock: systemClock,
+        registry,
+        ...(config.tls !== undefined ? { tls: config.tls } : {}),
       };
       // The endpoint starts first: once the connection node logs that it is ready, both are.
       const endpoint = resources.add(
@@ -91,6 +87,7 @@ export const devCommand: Command = {
           ...shared,
           port: config.httpPort,
           log,
+          ...(config.adminToken !== undefined ? { adminToken: config.adminToken } : {}),
           settings: { maxBodyBytes: config.maxBodyBytes, maxTtlSeconds: config.maxTtlSeconds },
         }),
         (n) => n.close(),
@@ -102,9 +99,12 @@ export const devCommand: Command = {
           nodeId: config.nodeId,
           port: config.wsPort,
           log,
+          onDraining: () => ops.setReady(false),
           settings: {
             helloTimeoutMs: config.helloTimeoutMs,
             messageLimitPerDrain: config.messageLimitPerDrain,
+            maxConnections: config.maxConnections,
+            broadcastPollMs: config.broadcastPollMs,
           },
         }),
         (n) => n.close(),
@@ -113,7 +113,7 @@ export const devCommand: Command = {
       closeOnSignal(config, ops, resources, log);
 
       const host = displayHost(config.host);
-      printLine(`WebSocket: ws://${host}:${connection.port}/`);
+      printLine(`WebSocket: ${schemes(config).ws}://${host}:${connection.port}/`);
       printLine(`Endpoint:  ${config.publicOrigin} (listening on port ${endpoint.port})`);
       printLine(`Ops:       http://${host}:${ops.port}/__heartbeat__`);
       printLine(`Data:      ${config.dataDir}`);

@@ -4,7 +4,7 @@ import { createLogger, createRegistry, loadConfig } from '@herald/runtime';
 import type { Command } from '../command';
 import { parseCommandArgs } from '../command';
 import { printLine } from '../console-output';
-import { DYNAMODB_SETTINGS, environmentHelp } from '../environment-help';
+import { environmentHelp } from '../environment-help';
 import { openNodeDependencies } from '../node-dependencies';
 import { OwnedResources } from '../owned-resources';
 import { closeOnSignal, startNodeOps } from '../serve-node';
@@ -12,29 +12,18 @@ import { closeOnSignal, startNodeOps } from '../serve-node';
 const HELP = `Usage: herald endpoint
 
 Runs an endpoint node: the HTTP API application servers POST pushes to
-(HERALD_PUBLIC_URL/wpush/v1/{token}, DELETE /m/{message-id}). Stateless; run as many as
+(HERALD_PUBLIC_URL/wpush/v1/{token}, DELETE /m/{message-id}), and, with
+HERALD_ADMIN_TOKEN, the broadcast admin API (/v1/broadcasts). Stateless; run as many as
 you need behind a load balancer. Refuses to start (exit 1) unless DynamoDB and NATS
 answer within HERALD_DEPENDENCY_TIMEOUT_MS. Prints a line containing "ready" once it
-accepts requests. On SIGTERM it reports draining, finishes in-flight requests and exits
-within HERALD_SHUTDOWN_TIMEOUT_MS.
+accepts requests.
 
-${environmentHelp([
-  ['HERALD_CRYPTO_KEYS', 'required'],
-  ['HERALD_NATS_URL', 'required'],
-  ['HERALD_PUBLIC_URL', 'http://localhost:<HERALD_HTTP_PORT>'],
-  ['HERALD_HTTP_PORT', '8082'],
-  ['HERALD_OPS_PORT', '8083'],
-  ['HERALD_HOST', '0.0.0.0'],
-  ['HERALD_NODE_ID', 'host name + random suffix'],
-  ...DYNAMODB_SETTINGS,
-  ['HERALD_MAX_BODY_BYTES', '5630'],
-  ['HERALD_MAX_TTL_SECONDS', '2592000'],
-  ['HERALD_DEPENDENCY_TIMEOUT_MS', '10000'],
-  ['HERALD_SHUTDOWN_TIMEOUT_MS', '10000'],
-  ['HERALD_LOG_LEVEL', 'info'],
-  ['HERALD_COMMIT', 'unknown'],
-  ['HERALD_BUILD', 'unknown'],
-])}`;
+On SIGTERM or SIGINT: /__heartbeat__ answers 503, the node stops accepting connections
+and finishes in-flight requests (cutting those still running after
+HERALD_DRAIN_WINDOW_MS), then NATS and DynamoDB are closed; the process exits 0, or 1
+past HERALD_SHUTDOWN_TIMEOUT_MS.
+
+${environmentHelp('endpoint')}`;
 
 export const endpointCommand: Command = {
   name: 'endpoint',
@@ -50,7 +39,13 @@ export const endpointCommand: Command = {
     const registry = createRegistry();
     const resources = new OwnedResources(log);
     try {
-      const { stores, bus } = await openNodeDependencies(config, 'endpoint', log, resources);
+      const { stores, bus } = await openNodeDependencies(
+        config,
+        'endpoint',
+        log,
+        resources,
+        registry,
+      );
       const ops = await startNodeOps(
         config,
         registry,
@@ -66,12 +61,16 @@ export const endpointCommand: Command = {
           keys: config.cryptoKeys,
           routerStore: stores.routerStore,
           messageStore: stores.messageStore,
+          broadcastStore: stores.broadcastStore,
           bus,
           clock: systemClock,
           log,
+          registry,
+          ...(config.tls !== undefined ? { tls: config.tls } : {}),
+          ...(config.adminToken !== undefined ? { adminToken: config.adminToken } : {}),
           settings: { maxBodyBytes: config.maxBodyBytes, maxTtlSeconds: config.maxTtlSeconds },
         }),
-        (n) => n.close(),
+        (n) => n.close({ timeoutMs: config.drainWindowMs }),
       );
       ops.setReady(true);
       closeOnSignal(config, ops, resources, log);

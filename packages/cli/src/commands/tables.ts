@@ -4,7 +4,7 @@ import type { Command } from '../command';
 import { parseCommandArgs } from '../command';
 import { UsageError } from '../cli-errors';
 import { printLine } from '../console-output';
-import { DYNAMODB_SETTINGS, environmentHelp } from '../environment-help';
+import { environmentHelp } from '../environment-help';
 import { definedDynamoDb } from '../node-dependencies';
 
 const HELP = `Usage: herald tables create
@@ -14,7 +14,7 @@ attribute) in DynamoDB, or in the server at HERALD_DYNAMODB_ENDPOINT. Idempotent
 that exist are left alone. Waits until they are ACTIVE, then prints one line per table:
 "created <name>" or "existing <name>".
 
-${environmentHelp([...DYNAMODB_SETTINGS, ['HERALD_DEPENDENCY_TIMEOUT_MS', '10000'], ['HERALD_LOG_LEVEL', 'info']])}`;
+${environmentHelp('tables')}`;
 
 export const tablesCommand: Command = {
   name: 'tables create',
