@@ -104,6 +104,16 @@ helm_checks() {
     # One file for the validator: every rendered template, hooks and tests included.
     find "$OUT/helm-$name" -name '*.yaml' -print0 | sort -z | xargs -0 cat >"$OUT/helm-$name.yaml"
   done
+  # helm template skips NOTES.txt; render it as a YAML block in a copy of the chart.
+  step "NOTES.txt renders (default and every ci/ values file)"
+  cp -r "$CHART" "$OUT/notes-chart"
+  { echo "notes: |"; sed 's/^/  /' "$CHART/templates/NOTES.txt"; } >"$OUT/notes-chart/templates/zz-notes.yaml"
+  for f in "${values[@]}"; do
+    local args=()
+    [ "$f" = default ] || args=(-f "$f")
+    run "NOTES.txt with $(basename "$f" .yaml) values" quiet "$helm" template herald "$OUT/notes-chart" \
+      --show-only templates/zz-notes.yaml "${args[@]}"
+  done
   step "the chart refuses bad values"
   if "$helm" template herald "$CHART" --set connection.terminationGracePeriodSeconds=20 >/dev/null 2>&1; then
     fail "a grace period inside the drain window rendered"
