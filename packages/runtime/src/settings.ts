@@ -211,12 +211,12 @@ export const settingsSchema = z.object({
   HERALD_DRAIN_WINDOW_MS: nonNegativeInteger(3_600_000)
     .optional()
     .describe(
-      'on SIGTERM, the time a connection node spreads its socket closes over, so clients do not all reconnect at once (default 30000, or half of HERALD_SHUTDOWN_TIMEOUT_MS when only that is set)',
+      'on SIGTERM, the time a connection node spreads its socket closes over (so clients do not all reconnect at once) and an endpoint node gives in-flight requests',
     ),
   HERALD_SHUTDOWN_TIMEOUT_MS: positiveInteger(3_600_000)
     .optional()
     .describe(
-      'how long a graceful shutdown may take before the process exits anyway; must exceed HERALD_DRAIN_WINDOW_MS (default: drain window + 10000)',
+      'how long a graceful shutdown may take before the process exits anyway (status 1); must exceed HERALD_DRAIN_WINDOW_MS',
     ),
   HERALD_MAX_CONNECTIONS: nonNegativeInteger(10_000_000)
     .default(0)
