@@ -10,7 +10,10 @@ module.exports = function herald(packageDir, overrides = {}) {
     transform: {
       '^.+\\.ts$': [
         '@swc/jest',
-        { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+        {
+          jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+          module: { type: 'commonjs' },
+        },
       ],
     },
     moduleNameMapper: {
