@@ -1,13 +1,13 @@
-import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { CryptoKeys } from '@herald/core';
 import {
+  createHeraldTables,
+  freePorts,
+  HeraldProcess,
   startDynamoDbLocal,
   startNatsServer,
   type DynamoDbServerFixture,
   type NatsServerFixture,
 } from '@herald/testkit';
-import { HeraldNodeProcess, heraldBinary } from './herald-node-process';
 
 const HOST = '127.0.0.1';
 
@@ -30,7 +30,7 @@ export interface ClusterConnectionNode {
   /** Where user agents connect: `ws://127.0.0.1:<port>/`. */
   readonly wsUrl: string;
   readonly opsUrl: string;
-  readonly process: HeraldNodeProcess;
+  readonly process: HeraldProcess;
 }
 
 /** An endpoint node of the cluster. */
@@ -38,7 +38,7 @@ export interface ClusterEndpointNode {
   /** Where this node listens; pushes sent here carry the shared public origin's VAPID `aud`. */
   readonly origin: string;
   readonly opsUrl: string;
-  readonly process: HeraldNodeProcess;
+  readonly process: HeraldProcess;
 }
 
 /**
@@ -71,7 +71,7 @@ export class HeraldCluster {
         startDynamoDbLocal().then((s) => (started.push(s), s)),
       ]);
       const portCount = 2 * (options.connectionNodes + options.endpointNodes);
-      const ports = await distinctFreePorts(portCount);
+      const ports = await freePorts(portCount);
       const nextPort = (): number => ports.shift()!;
       const endpointPorts = Array.from({ length: options.endpointNodes }, nextPort);
       const publicOrigin = `http://${HOST}:${endpointPorts[0] ?? nextPort()}`;
@@ -86,7 +86,7 @@ export class HeraldCluster {
         HERALD_SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs ?? 2_000),
         HERALD_DEPENDENCY_TIMEOUT_MS: '10000',
       };
-      await createTables(common);
+      await createHeraldTables(common);
 
       const connectionNodes = Array.from({ length: options.connectionNodes }, (_, i) => {
         const wsPort = nextPort();
@@ -102,7 +102,7 @@ export class HeraldCluster {
           nodeId,
           wsUrl: `ws://${HOST}:${wsPort}/`,
           opsUrl: `http://${HOST}:${opsPort}`,
-          process: new HeraldNodeProcess(nodeId, ['connection'], env),
+          process: new HeraldProcess(nodeId, ['connection'], env),
         };
       });
       const endpointNodes = endpointPorts.map((httpPort, i) => {
@@ -115,7 +115,7 @@ export class HeraldCluster {
         return {
           origin: `http://${HOST}:${httpPort}`,
           opsUrl: `http://${HOST}:${opsPort}`,
-          process: new HeraldNodeProcess(`endpoint-${letter(i)}`, ['endpoint'], env),
+          process: new HeraldProcess(`endpoint-${letter(i)}`, ['endpoint'], env),
         };
       });
       const cluster = new HeraldCluster(
@@ -136,7 +136,7 @@ export class HeraldCluster {
   }
 
   /** Every node process, connection nodes first. */
-  nodes(): HeraldNodeProcess[] {
+  nodes(): HeraldProcess[] {
     return [
       ...this.connectionNodes.map((n) => n.process),
       ...this.endpointNodes.map((n) => n.process),
@@ -180,41 +180,4 @@ export class HeraldCluster {
 
 function letter(index: number): string {
   return String.fromCharCode('a'.charCodeAt(0) + index);
-}
-
-/** `herald tables create` against the cluster's DynamoDB; throws with its output on failure. */
-async function createTables(env: Readonly<Record<string, string>>): Promise<void> {
-  const child = spawn(process.execPath, [heraldBinary(), 'tables', 'create'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
-  if (code !== 0) throw new Error(`herald tables create exited ${code}:\n${output}`);
-}
-
-/**
- * `count` different ports free right now. All probes are held open together so the OS
- * cannot hand out one port twice; another process may still take one before a node binds.
- */
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, HOST, () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }

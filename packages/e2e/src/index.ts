@@ -1,7 +1,5 @@
-export * from './herald-node-process';
 export * from './cluster';
 export * from './cluster-sender';
 export * from './cluster-storage';
 export * from './agent-pool';
 export * from './delivery-tally';
-export * from './run-herald';

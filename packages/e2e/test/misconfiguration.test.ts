@@ -1,7 +1,12 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { CryptoKeys } from '@herald/core';
-import { startDynalite, type DynamoDbServerFixture } from '@herald/testkit';
-import { runHerald } from '../src';
+import {
+  createHeraldTables,
+  freePorts,
+  runHerald,
+  startDynalite,
+  type DynamoDbServerFixture,
+} from '@herald/testkit';
 
 /**
  * The refusals packages/cli does not already prove (its refusals suite covers
@@ -15,10 +20,7 @@ describe('nodes refuse to start without what they need', () => {
 
   beforeAll(async () => {
     dynalite = await startDynalite();
-    const tables = await runHerald(['tables', 'create'], {
-      HERALD_DYNAMODB_ENDPOINT: dynalite.endpoint,
-    });
-    expect(tables.code).toBe(0);
+    await createHeraldTables({ HERALD_DYNAMODB_ENDPOINT: dynalite.endpoint });
   });
 
   afterAll(async () => {
@@ -34,7 +36,7 @@ describe('nodes refuse to start without what they need', () => {
   });
 
   it('exits 1 naming both when nothing listens at the DynamoDB and NATS addresses given to `herald endpoint`', async () => {
-    const [natsPort, dynamoPort] = await closedPorts(2);
+    const [natsPort, dynamoPort] = await freePorts(2);
     const run = await runHerald(['endpoint'], {
       HERALD_CRYPTO_KEYS: key,
       HERALD_NATS_URL: `nats://127.0.0.1:${natsPort}`,
@@ -86,7 +88,7 @@ describe('nodes refuse to start without what they need', () => {
   it.each(['connection', 'endpoint'])(
     'names only NATS when `herald %s` reaches DynamoDB but not NATS',
     async (role) => {
-      const [natsPort] = await closedPorts(1);
+      const [natsPort] = await freePorts(1);
       const run = await runHerald([role], {
         HERALD_CRYPTO_KEYS: key,
         HERALD_NATS_URL: `nats://127.0.0.1:${natsPort}`,
@@ -125,22 +127,4 @@ async function silentListener(): Promise<{ port: number; close(): Promise<void> 
         server.close(() => resolve());
       }),
   };
-}
-
-/** Ports nothing listens on: bound and released at once, so a connection is refused. */
-async function closedPorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }

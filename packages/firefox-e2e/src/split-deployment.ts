@@ -1,8 +1,11 @@
-import { spawn } from 'node:child_process';
 import { CryptoKeys } from '@herald/core';
-import { startNatsServer, type NatsServerFixture } from '@herald/testkit';
-import { freePorts } from './free-ports';
-import { HeraldProcess, heraldBinary } from './herald-process';
+import {
+  createHeraldTables,
+  freePorts,
+  HeraldProcess,
+  startNatsServer,
+  type NatsServerFixture,
+} from '@herald/testkit';
 
 const HOST = '127.0.0.1';
 
@@ -26,7 +29,7 @@ export interface SplitDeployment {
  * it started, when any part fails to come up.
  */
 export async function startSplitDeployment(): Promise<SplitDeployment> {
-  const started: { stop(): Promise<void> }[] = [];
+  const started: { stop(): Promise<unknown> }[] = [];
   const stopAll = async (): Promise<void> => {
     for (const part of started.reverse()) await part.stop();
   };
@@ -52,7 +55,7 @@ export async function startSplitDeployment(): Promise<SplitDeployment> {
       HERALD_LOG_LEVEL: 'info',
       HERALD_SHUTDOWN_TIMEOUT_MS: '2000',
     };
-    await createTables(common);
+    await createHeraldTables(common);
 
     const connection = new HeraldProcess('connection', ['connection'], {
       ...common,
@@ -81,20 +84,4 @@ export async function startSplitDeployment(): Promise<SplitDeployment> {
     await stopAll();
     throw error;
   }
-}
-
-/** `herald tables create`; throws with its output unless it exits 0. */
-async function createTables(env: Readonly<Record<string, string>>): Promise<void> {
-  const child = spawn(process.execPath, [heraldBinary(), 'tables', 'create'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
-  if (code !== 0) throw new Error(`herald tables create exited ${String(code)}:\n${output}`);
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 /** How a child process ended. */
 export interface ProcessExit {
@@ -8,9 +8,12 @@ export interface ProcessExit {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** The built `herald` executable: these tests run what operators run. */
+/**
+ * The built `herald` executable: these tests run what operators run. testkit sits beside
+ * the cli package in the workspace (src/ under jest, dist/ once built: both one level down).
+ */
 export function heraldBinary(): string {
-  const bin = join(dirname(require.resolve('@herald/cli/package.json')), 'dist', 'bin.js');
+  const bin = join(__dirname, '..', '..', 'cli', 'dist', 'bin.js');
   if (!existsSync(bin)) {
     throw new Error(`${bin} is missing: run \`pnpm build\` first (the root \`pnpm test\` does)`);
   }
@@ -21,6 +24,8 @@ export function heraldBinary(): string {
 const KEPT_LINES = 4_000;
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const DEFAULT_STOP_GRACE_MS = 10_000;
+/** pino's numeric level for `error`; `fatal` is 60. */
+const PINO_ERROR_LEVEL = 50;
 
 /**
  * One `herald <role>` child process that can be started, stopped and started again with
@@ -28,7 +33,7 @@ const DEFAULT_STOP_GRACE_MS = 10_000;
  * by line so tests wait on what the node prints (`ready`) rather than sleeping, and so a
  * failure can show what each node said.
  */
-export class HeraldNodeProcess {
+export class HeraldProcess {
   private child: ChildProcess | undefined;
   private exitPromise: Promise<ProcessExit> | undefined;
   private lastExit: ProcessExit | undefined;
@@ -36,6 +41,8 @@ export class HeraldNodeProcess {
   /** Lines trimmed from the front of `lines`; line numbers given out stay absolute. */
   private droppedLines = 0;
   private readonly listeners = new Set<() => void>();
+  /** pino lines at level error or above, from every run; never trimmed. */
+  private readonly errors: string[] = [];
   private startCount = 0;
 
   constructor(
@@ -156,6 +163,11 @@ export class HeraldNodeProcess {
     });
   }
 
+  /** pino lines at level error or fatal, from every run. */
+  errorLines(): readonly string[] {
+    return this.errors;
+  }
+
   /** How many lines have been captured: a `fromLine` for waiting on what comes next. */
   get lineCount(): number {
     return this.droppedLines + this.lines.length;
@@ -174,10 +186,21 @@ export class HeraldNodeProcess {
 
   private note(line: string): void {
     this.lines.push(line);
+    if (isErrorLogLine(line)) this.errors.push(line);
     if (this.lines.length > KEPT_LINES * 2) {
       this.lines.splice(0, KEPT_LINES);
       this.droppedLines += KEPT_LINES;
     }
     for (const listener of [...this.listeners]) listener();
+  }
+}
+
+function isErrorLogLine(line: string): boolean {
+  if (!line.startsWith('{')) return false;
+  try {
+    const level = (JSON.parse(line) as { level?: unknown }).level;
+    return typeof level === 'number' && level >= PINO_ERROR_LEVEL;
+  } catch {
+    return false;
   }
 }

@@ -7,3 +7,6 @@ export * from './bus-contract';
 export * from './user-agent';
 export * from './ece';
 export * from './app-server';
+export * from './free-ports';
+export * from './herald-process';
+export * from './run-herald';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { heraldBinary } from './herald-node-process';
+import { heraldBinary } from './herald-process';
 
 /** A `herald` command that ran to its end. */
 export interface HeraldRun {
@@ -37,5 +37,13 @@ export async function runHerald(
     return { code, stdout, stderr, elapsedMs: Date.now() - startedMs };
   } finally {
     clearTimeout(killer);
+  }
+}
+
+/** `herald tables create` with `env`; throws with its output unless it exits 0. */
+export async function createHeraldTables(env: Readonly<Record<string, string>>): Promise<void> {
+  const run = await runHerald(['tables', 'create'], env);
+  if (run.code !== 0) {
+    throw new Error(`herald tables create exited ${String(run.code)}:\n${run.stdout}${run.stderr}`);
   }
 }
