@@ -1,6 +1,21 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+/**
+ * One attribute as DynamoDB's JSON protocol carries it: exactly one member is set. Numbers
+ * travel as strings; binary values (`B`, `BS`) as base64 strings.
+ */
+export interface AttributeValue {
+  readonly S?: string;
+  readonly N?: string;
+  readonly B?: string;
+  readonly SS?: string[];
+  readonly NS?: string[];
+  readonly BS?: string[];
+  readonly M?: Record<string, AttributeValue>;
+  readonly L?: AttributeValue[];
+  readonly NULL?: boolean;
+  readonly BOOL?: boolean;
+}
 
-/** An item as the low-level SDK returns it. */
+/** An item (or key) as it travels on the wire. */
 export type Item = Record<string, AttributeValue>;
 
 /** The result of parsing an item at the edge: a typed value or why it was refused. */

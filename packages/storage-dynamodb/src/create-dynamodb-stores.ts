@@ -1,10 +1,9 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { BroadcastStore, MessageStore, RouterStore } from '@herald/core';
 import type { Registry } from 'prom-client';
 import { DynamoDbBroadcastStore } from './dynamodb-broadcast-store';
-import { createDynamoDbClient } from './dynamodb-client';
+import { createWireClient } from './dynamodb-client';
 import type { DynamoDbStoresOptions } from './dynamodb-client';
-import { instrumentDynamoDbClient } from './dynamodb-metrics';
+import { createDynamoDbCallMetrics } from './dynamodb-metrics';
 import { DynamoDbMessageStore } from './dynamodb-message-store';
 import { DynamoDbRouterStore } from './dynamodb-router-store';
 import { attempt } from './storage-failure';
@@ -19,7 +18,10 @@ export interface DynamoDbStores {
    * otherwise (missing table, bad credentials, unreachable endpoint). For health checks.
    */
   ping(): Promise<void>;
-  /** Releases the HTTP connections. The stores must not be used afterwards. */
+  /**
+   * Releases the HTTP connections and rejects acks still waiting to be batched (their rows
+   * stay stored). The stores must not be used afterwards.
+   */
   close(): void;
 }
 
@@ -34,20 +36,30 @@ export interface CreateDynamoDbStoresOptions extends DynamoDbStoresOptions {
   readonly registry?: Registry;
 }
 
-/** The router, message and broadcast stores over one shared SDK client. */
+/**
+ * The router, message and broadcast stores over one shared wire client (one bounded
+ * connection pool). Nothing connects until the first call.
+ */
 export function createDynamoDbStores(options: CreateDynamoDbStoresOptions): DynamoDbStores {
-  const client = createDynamoDbClient(options);
-  if (options.registry !== undefined) instrumentDynamoDbClient(client, options.registry);
+  const client = createWireClient(
+    options,
+    options.registry !== undefined ? createDynamoDbCallMetrics(options.registry) : undefined,
+  );
   const log = options.log.child({ component: 'storage-dynamodb' });
   // A data-plane read rather than DescribeTable: control-plane calls are rate-limited
   // per account, and heartbeats from many nodes would eat into that budget.
   const probe = (table: string, key: Record<string, { S: string }>) =>
     attempt(`GetItem ${table} (ping)`, () =>
-      client.send(new GetItemCommand({ TableName: table, Key: key })),
+      client.send('GetItem', { TableName: table, Key: key }),
     );
+  const messageStore = new DynamoDbMessageStore({
+    client,
+    tableName: options.messageTable,
+    log,
+  });
   return {
     routerStore: new DynamoDbRouterStore({ client, tableName: options.routerTable, log }),
-    messageStore: new DynamoDbMessageStore({ client, tableName: options.messageTable, log }),
+    messageStore,
     broadcastStore: new DynamoDbBroadcastStore({ client, tableName: options.messageTable, log }),
     async ping() {
       // allSettled: a ping must not settle while its other request is still in flight.
@@ -58,6 +70,7 @@ export function createDynamoDbStores(options: CreateDynamoDbStoresOptions): Dyna
       for (const result of results) if (result.status === 'rejected') throw result.reason;
     },
     close() {
+      messageStore.close();
       client.destroy();
     },
   };

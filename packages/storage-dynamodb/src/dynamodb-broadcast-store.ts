@@ -1,5 +1,4 @@
-import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbWireClient } from './wire/dynamodb-wire-client';
 import type { Broadcasts, BroadcastStore, Logger } from '@herald/core';
 import { readString, stringValue } from './attribute-values';
 import type { Item } from './attribute-values';
@@ -13,7 +12,7 @@ import { attempt } from './storage-failure';
 export const BROADCASTS_PARTITION = 'broadcasts';
 
 export interface DynamoDbBroadcastStoreOptions {
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDbWireClient;
   /** The message table. */
   readonly tableName: string;
   readonly log: Logger;
@@ -26,7 +25,7 @@ export interface DynamoDbBroadcastStoreOptions {
  * version set on one node is seen by the next poll of every other node.
  */
 export class DynamoDbBroadcastStore implements BroadcastStore {
-  private readonly client: DynamoDBClient;
+  private readonly client: DynamoDbWireClient;
   private readonly tableName: string;
   private readonly log: Logger;
 
@@ -41,16 +40,14 @@ export class DynamoDbBroadcastStore implements BroadcastStore {
     let startKey: Item | undefined;
     do {
       const output = await attempt('Query broadcasts', () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'uaid = :b',
-            ExpressionAttributeValues: { ':b': stringValue(BROADCASTS_PARTITION) },
-            ProjectionExpression: 'sk, version',
-            ConsistentRead: true,
-            ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
+        this.client.send('Query', {
+          TableName: this.tableName,
+          KeyConditionExpression: 'uaid = :b',
+          ExpressionAttributeValues: { ':b': stringValue(BROADCASTS_PARTITION) },
+          ProjectionExpression: 'sk, version',
+          ConsistentRead: true,
+          ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
+        }),
       );
       for (const item of output.Items ?? []) {
         const id = readString(item, 'sk');
@@ -70,16 +67,14 @@ export class DynamoDbBroadcastStore implements BroadcastStore {
     // An unconditional put: setting the same version twice is a no-op in effect, and the
     // last writer wins, which is what an operator re-running a command expects.
     await attempt('PutItem broadcast', () =>
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            uaid: stringValue(BROADCASTS_PARTITION),
-            sk: stringValue(broadcastId),
-            version: stringValue(version),
-          },
-        }),
-      ),
+      this.client.send('PutItem', {
+        TableName: this.tableName,
+        Item: {
+          uaid: stringValue(BROADCASTS_PARTITION),
+          sk: stringValue(broadcastId),
+          version: stringValue(version),
+        },
+      }),
     );
   }
 }

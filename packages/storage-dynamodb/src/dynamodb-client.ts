@@ -1,16 +1,24 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Logger } from '@herald/core';
+import { DynamoDbWireClient } from './wire/dynamodb-wire-client';
+import type { CallObserver } from './wire/dynamodb-wire-client';
 
 /** Where the tables live and how long a request may take. Shared by every entry point. */
 export interface DynamoDbConnectionOptions {
   /**
    * An endpoint override (DynamoDB Local, dynalite). Unset means AWS, with the SDK's
-   * standard credential chain and region resolution.
+   * standard credential chain.
    */
   readonly endpoint?: string;
+  /** The tables' region: required for AWS; `us-east-1` with an endpoint override. */
   readonly region?: string;
-  /** Upper bound on one HTTP attempt (connect plus response). Default 3000. */
+  /** Upper bound on one HTTP attempt (connect, queueing and response). Default 3000. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Open connections to DynamoDB at most, per set of stores; calls beyond it queue.
+   * Default 96 (`DEFAULT_MAX_SOCKETS`).
+   */
+  readonly maxSockets?: number;
 }
 
 /** The options of `createDynamoDbStores` and `createTables`. */
@@ -22,28 +30,38 @@ export interface DynamoDbStoresOptions extends DynamoDbConnectionOptions {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 3_000;
 
-/** Connecting to a healthy endpoint is fast; a long connect means the host is gone. */
-const MAX_CONNECT_TIMEOUT_MS = 1_000;
-
 /**
- * Three attempts in total: enough to ride out a throttled or dropped request, short
- * enough that a push request still gets its 503 within a few seconds when DynamoDB is down.
+ * The client of the data path (every store call): Herald's own JSON-protocol client, see
+ * docs/adr/0005-dynamodb-wire-client.md. Every attempt is bounded, so a storage outage
+ * surfaces as a `StorageUnavailableError` instead of a hung request.
  */
-const MAX_ATTEMPTS = 3;
+export function createWireClient(
+  options: DynamoDbConnectionOptions,
+  observe?: CallObserver,
+): DynamoDbWireClient {
+  return new DynamoDbWireClient({
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+    ...(observe !== undefined ? { observe } : {}),
+  });
+}
+
+/** Three attempts, as the wire client makes. */
+const SDK_MAX_ATTEMPTS = 3;
 
 /**
- * Builds the one SDK client an adapter instance uses. Every attempt is bounded, so a
- * storage outage surfaces as a `StorageUnavailableError` instead of a hung request.
+ * The AWS SDK client, for the control plane only (`createTables`: CreateTable,
+ * DescribeTable, UpdateTimeToLive), which runs once at deploy time and is not worth a
+ * hand-written protocol.
  */
 export function createDynamoDbClient(options: DynamoDbConnectionOptions): DynamoDBClient {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const local = options.endpoint !== undefined;
   return new DynamoDBClient({
-    maxAttempts: MAX_ATTEMPTS,
-    requestHandler: {
-      requestTimeout: requestTimeoutMs,
-      connectionTimeout: Math.min(requestTimeoutMs, MAX_CONNECT_TIMEOUT_MS),
-    },
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    requestHandler: { requestTimeout: requestTimeoutMs, connectionTimeout: requestTimeoutMs },
     ...(local
       ? {
           endpoint: options.endpoint,

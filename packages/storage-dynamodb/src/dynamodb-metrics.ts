@@ -1,9 +1,10 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { errorTypeOf } from './storage-failure';
+import type { CallObserver } from './wire/dynamodb-wire-client';
 
 /**
- * Seconds one SDK call takes, retries included: a healthy GetItem answers in a few
+ * Seconds one call takes, retries included: a healthy GetItem answers in a few
  * milliseconds, and the three-attempt bound of the client ends near 10 s.
  */
 const CALL_DURATION_BUCKETS_SECONDS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
@@ -15,7 +16,8 @@ const CALL_DURATION_BUCKETS_SECONDS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 const EXPECTED_ERRORS: ReadonlySet<string> = new Set(['ConditionalCheckFailedException']);
 
 /**
- * Declares the DynamoDB metrics on `registry` and records every call `client` sends:
+ * Declares the DynamoDB metrics on `registry` and returns the observer that records
+ * every call of a `DynamoDbWireClient` given it:
  *
  * - `herald_dynamodb_call_duration_seconds{operation}`: histogram, one observation per
  *   call (retries included), successful or not;
@@ -23,11 +25,10 @@ const EXPECTED_ERRORS: ReadonlySet<string> = new Set(['ConditionalCheckFailedExc
  *   conditional-check failures excepted.
  *
  * `operation` is the API action (`GetItem`, `Query`, …): a fixed set of a few names.
- * Instrumented as a client middleware at the `initialize` step, the one place every
- * command passes through, so a new call site cannot forget it. Call once per registry:
- * prom-client refuses a name declared twice.
+ * The client calls the observer for every call it sends, so a new call site cannot
+ * forget it. Call once per registry: prom-client refuses a name declared twice.
  */
-export function instrumentDynamoDbClient(client: DynamoDBClient, registry: Registry): void {
+export function createDynamoDbCallMetrics(registry: Registry): CallObserver {
   const registers = [registry];
   const duration = new Histogram({
     name: 'herald_dynamodb_call_duration_seconds',
@@ -42,26 +43,17 @@ export function instrumentDynamoDbClient(client: DynamoDBClient, registry: Regis
     labelNames: ['operation'] as const,
     registers,
   });
-
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      const stop = duration.startTimer({ operation });
-      try {
-        return await next(args);
-      } catch (error) {
-        if (!EXPECTED_ERRORS.has(errorName(error))) errors.inc({ operation });
-        throw error;
-      } finally {
-        stop();
-      }
-    },
-    { step: 'initialize', name: 'heraldMetrics' },
-  );
-}
-
-function errorName(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return '';
-  const name = (error as { name?: unknown }).name;
-  return typeof name === 'string' ? name : '';
+  // Bound children per action: resolving labels on every observation costs a hash each time.
+  const durations = new Map<string, { observe(seconds: number): void }>();
+  return (operation, seconds, error) => {
+    let child = durations.get(operation);
+    if (child === undefined) {
+      child = duration.labels({ operation });
+      durations.set(operation, child);
+    }
+    child.observe(seconds);
+    if (error !== undefined && !EXPECTED_ERRORS.has(errorTypeOf(error) ?? '')) {
+      errors.inc({ operation });
+    }
+  };
 }

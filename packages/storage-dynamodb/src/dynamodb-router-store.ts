@@ -1,5 +1,4 @@
-import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbWireClient } from './wire/dynamodb-wire-client';
 import { StorageUnavailableError, systemClock } from '@herald/core';
 import type {
   ChannelId,
@@ -24,7 +23,7 @@ import { attempt, isConditionalCheckFailed, storageUnavailable } from './storage
 import { ROUTER_RECORD_LIFETIME_SECONDS } from './table-definitions';
 
 export interface DynamoDbRouterStoreOptions {
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDbWireClient;
   readonly tableName: string;
   readonly log: Logger;
   /** Stamps `last_seen` and the record's expiry. Default: the system clock. */
@@ -36,7 +35,7 @@ export interface DynamoDbRouterStoreOptions {
  * UpdateItem, so concurrent nodes never read-modify-write a record.
  */
 export class DynamoDbRouterStore implements RouterStore {
-  private readonly client: DynamoDBClient;
+  private readonly client: DynamoDbWireClient;
   private readonly tableName: string;
   private readonly log: Logger;
   private readonly clock: Clock;
@@ -50,13 +49,11 @@ export class DynamoDbRouterStore implements RouterStore {
 
   async get(uaid: Uaid): Promise<RouterRecord | undefined> {
     const output = await attempt('GetItem router', () =>
-      this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: routerKey(uaid),
-          ConsistentRead: true,
-        }),
-      ),
+      this.client.send('GetItem', {
+        TableName: this.tableName,
+        Key: routerKey(uaid),
+        ConsistentRead: true,
+      }),
     );
     if (output.Item === undefined || isRouterItemExpired(output.Item, this.clock.nowMs()))
       return undefined;
@@ -75,23 +72,21 @@ export class DynamoDbRouterStore implements RouterStore {
     const lastSeenMs = this.clock.nowMs();
     let old: Item | undefined;
     try {
-      const output = await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: routerKey(uaid),
-          UpdateExpression: 'SET node_id = :n, connected_at = :c, last_seen = :s, expiry = :e',
-          // attribute_exists keeps a claim from resurrecting a record that was reset; the
-          // expiry test treats a record TTL has not yet deleted as the absent one it is.
-          ConditionExpression: 'attribute_exists(uaid) AND connected_at < :c AND expiry > :now',
-          ExpressionAttributeValues: {
-            ':n': stringValue(owner.nodeId),
-            ':c': numberValue(owner.connectedAtMs),
-            ':now': numberValue(Math.floor(lastSeenMs / 1000)),
-            ...freshness(lastSeenMs),
-          },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
+      const output = await this.client.send('UpdateItem', {
+        TableName: this.tableName,
+        Key: routerKey(uaid),
+        UpdateExpression: 'SET node_id = :n, connected_at = :c, last_seen = :s, expiry = :e',
+        // attribute_exists keeps a claim from resurrecting a record that was reset; the
+        // expiry test treats a record TTL has not yet deleted as the absent one it is.
+        ConditionExpression: 'attribute_exists(uaid) AND connected_at < :c AND expiry > :now',
+        ExpressionAttributeValues: {
+          ':n': stringValue(owner.nodeId),
+          ':c': numberValue(owner.connectedAtMs),
+          ':now': numberValue(Math.floor(lastSeenMs / 1000)),
+          ...freshness(lastSeenMs),
+        },
+        ReturnValues: 'ALL_OLD',
+      });
       old = output.Attributes;
     } catch (error) {
       if (!isConditionalCheckFailed(error))
@@ -125,14 +120,12 @@ export class DynamoDbRouterStore implements RouterStore {
     // its old channels, so delete it (only if still expired) and create a fresh one.
     await attempt('DeleteItem router (expired)', async () => {
       try {
-        await this.client.send(
-          new DeleteItemCommand({
-            TableName: this.tableName,
-            Key: routerKey(uaid),
-            ConditionExpression: 'NOT (expiry > :now)',
-            ExpressionAttributeValues: { ':now': numberValue(Math.floor(nowMs / 1000)) },
-          }),
-        );
+        await this.client.send('DeleteItem', {
+          TableName: this.tableName,
+          Key: routerKey(uaid),
+          ConditionExpression: 'NOT (expiry > :now)',
+          ExpressionAttributeValues: { ':now': numberValue(Math.floor(nowMs / 1000)) },
+        });
       } catch (error) {
         // Someone else refreshed or replaced it meanwhile; the retry below sorts it out.
         if (!isConditionalCheckFailed(error)) throw error;
@@ -153,24 +146,22 @@ export class DynamoDbRouterStore implements RouterStore {
     nowMs: number,
   ): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: routerKey(uaid),
-          // if_not_exists: registering on an existing record must not steal ownership
-          // from a newer connection; the owner is only set when this creates the record.
-          UpdateExpression:
-            'ADD channels :ch SET node_id = if_not_exists(node_id, :n), connected_at = if_not_exists(connected_at, :c), last_seen = :s, expiry = :e',
-          ConditionExpression: 'attribute_not_exists(uaid) OR expiry > :now',
-          ExpressionAttributeValues: {
-            ':ch': { SS: [channelId] },
-            ':n': stringValue(owner.nodeId),
-            ':c': numberValue(owner.connectedAtMs),
-            ':now': numberValue(Math.floor(nowMs / 1000)),
-            ...freshness(nowMs),
-          },
-        }),
-      );
+      await this.client.send('UpdateItem', {
+        TableName: this.tableName,
+        Key: routerKey(uaid),
+        // if_not_exists: registering on an existing record must not steal ownership
+        // from a newer connection; the owner is only set when this creates the record.
+        UpdateExpression:
+          'ADD channels :ch SET node_id = if_not_exists(node_id, :n), connected_at = if_not_exists(connected_at, :c), last_seen = :s, expiry = :e',
+        ConditionExpression: 'attribute_not_exists(uaid) OR expiry > :now',
+        ExpressionAttributeValues: {
+          ':ch': { SS: [channelId] },
+          ':n': stringValue(owner.nodeId),
+          ':c': numberValue(owner.connectedAtMs),
+          ':now': numberValue(Math.floor(nowMs / 1000)),
+          ...freshness(nowMs),
+        },
+      });
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -181,24 +172,21 @@ export class DynamoDbRouterStore implements RouterStore {
   async removeChannel(uaid: Uaid, channelId: ChannelId): Promise<boolean> {
     const nowMs = this.clock.nowMs();
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: routerKey(uaid),
-          // DELETE on the last member removes the attribute: DynamoDB has no empty sets.
-          UpdateExpression: 'DELETE channels :ch SET last_seen = :s, expiry = :e',
-          // The condition decides the answer in the same atomic step, and keeps the
-          // update from creating a bare record for an unknown (or expired) uaid.
-          ConditionExpression:
-            'attribute_exists(uaid) AND expiry > :now AND contains(channels, :id)',
-          ExpressionAttributeValues: {
-            ':ch': { SS: [channelId] },
-            ':id': stringValue(channelId),
-            ':now': numberValue(Math.floor(nowMs / 1000)),
-            ...freshness(nowMs),
-          },
-        }),
-      );
+      await this.client.send('UpdateItem', {
+        TableName: this.tableName,
+        Key: routerKey(uaid),
+        // DELETE on the last member removes the attribute: DynamoDB has no empty sets.
+        UpdateExpression: 'DELETE channels :ch SET last_seen = :s, expiry = :e',
+        // The condition decides the answer in the same atomic step, and keeps the
+        // update from creating a bare record for an unknown (or expired) uaid.
+        ConditionExpression: 'attribute_exists(uaid) AND expiry > :now AND contains(channels, :id)',
+        ExpressionAttributeValues: {
+          ':ch': { SS: [channelId] },
+          ':id': stringValue(channelId),
+          ':now': numberValue(Math.floor(nowMs / 1000)),
+          ...freshness(nowMs),
+        },
+      });
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -208,7 +196,7 @@ export class DynamoDbRouterStore implements RouterStore {
 
   async remove(uaid: Uaid): Promise<void> {
     await attempt('DeleteItem router', () =>
-      this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: routerKey(uaid) })),
+      this.client.send('DeleteItem', { TableName: this.tableName, Key: routerKey(uaid) }),
     );
   }
 }

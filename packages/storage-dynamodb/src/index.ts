@@ -5,4 +5,4 @@ export { startEmbeddedDynalite } from './embedded-dynalite';
 export type { EmbeddedDynalite } from './embedded-dynalite';
 export type { DynamoDbConnectionOptions, DynamoDbStoresOptions } from './dynamodb-client';
 export { DynamoDbBroadcastStore, BROADCASTS_PARTITION } from './dynamodb-broadcast-store';
-export { instrumentDynamoDbClient } from './dynamodb-metrics';
+export { createDynamoDbCallMetrics } from './dynamodb-metrics';

@@ -9,6 +9,24 @@ const URGENCIES: ReadonlySet<string> = new Set<Urgency>(['very-low', 'low', 'nor
 const STORAGE_KEY = /^0[12]:/;
 
 /**
+ * `02:{µs, 16 digits}:{writer id, 8 hex}:{channel id}`, as `storageKeyFor` (core) builds
+ * keys for messages without a topic.
+ */
+const SINGLE_USE_STORAGE_KEY = /^02:\d{16}:[0-9a-f]{8}:./;
+
+/**
+ * Whether only one message can ever be stored at `storageKey`. An arrival-ordered key
+ * holds the receive time in microseconds and the id of the one endpoint process that
+ * chose it, which never hands out the same microsecond twice; its message id is sealed
+ * from those same parts. So deleting the row cannot delete another message, and needs no
+ * `message_id` condition. A topic key (`01:`) is reused by every replacement, and any
+ * other shape is not ours to reason about: both keep the conditional delete.
+ */
+export function isSingleUseStorageKey(storageKey: string): boolean {
+  return SINGLE_USE_STORAGE_KEY.test(storageKey);
+}
+
+/**
  * The row's DynamoDB TTL value. Whole seconds, rounded so that the read filter
  * `expiry > floor(now / 1000)` never returns a notification `isExpired` would call
  * expired (it may hide one up to a second early).

@@ -3,7 +3,7 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { newChannelId, newUaid, type Clock, type MessageId, type NodeId } from '@herald/core';
 import { startDynalite, type DynamoDbServerFixture } from '@herald/testkit';
 import { createDynamoDbStores, createTables, type DynamoDbStores } from '../src';
-import { createDynamoDbClient } from '../src/dynamodb-client';
+import { createDynamoDbClient, createWireClient } from '../src/dynamodb-client';
 import { DynamoDbRouterStore } from '../src/dynamodb-router-store';
 import { uniqueTableNames } from './fresh-tables';
 import { RecordingLogger } from './recording-logger';
@@ -152,7 +152,7 @@ describe('DynamoDB item layout', () => {
   it('treats a router record past its expiry as gone until registration starts it afresh', async () => {
     let nowMs = Date.now();
     const clock: Clock = { nowMs: () => nowMs };
-    const client = createDynamoDbClient({ endpoint: server.endpoint });
+    const client = createWireClient({ endpoint: server.endpoint });
     const store = new DynamoDbRouterStore({ client, tableName: names.routerTable, log, clock });
     try {
       const uaid = newUaid();
