@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import {
   newChannelId,
   newUaid,
@@ -7,17 +6,9 @@ import {
   type NodeId,
 } from '@herald/core';
 import { createDynamoDbStores, createTables } from '../src';
+import { closedPort } from './closed-port';
 import { uniqueTableNames } from './fresh-tables';
 import { RecordingLogger } from './recording-logger';
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describe('DynamoDB stores when the database is unreachable', () => {
   let endpoint: string;
