@@ -1,6 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Registry } from 'prom-client';
 import { BusUnavailableError, type Logger, type NodeBus } from '@herald/core';
 import { NatsBus } from './nats-bus';
+import { createNatsBusMetrics } from './nats-bus-metrics';
 import { redactCredentials } from './redact-credentials';
 import { DeadlineExceededError, withTimeout } from './with-timeout';
 
@@ -23,6 +25,16 @@ export interface ConnectNatsBusOptions {
   readonly flushTimeoutMs?: number;
   /** Bound on draining at `close()`. Default 5000. */
   readonly drainTimeoutMs?: number;
+  /**
+   * The process's registry: the bus declares the `herald_nats_*` metrics on it (see
+   * `createNatsBusMetrics`). Without one the bus counts nothing.
+   */
+  readonly registry?: Registry;
+  /**
+   * With a registry, how often to time a PING round trip into
+   * `herald_nats_round_trip_seconds`; 0 disables the samples. Default 15000.
+   */
+  readonly rttSampleIntervalMs?: number;
 }
 
 /** Client pings every 30 s; two unanswered ones mean a dead (half-open) connection. */
@@ -47,6 +59,8 @@ export async function connectNatsBus(options: ConnectNatsBusOptions): Promise<No
   if (servers.length === 0) {
     throw new BusUnavailableError('no NATS server configured');
   }
+  // Declared before dialling, so a second bus on the same registry fails fast.
+  const metrics = options.registry ? createNatsBusMetrics(options.registry) : undefined;
   const attempt = connect({
     servers: [...servers],
     name,
@@ -77,10 +91,15 @@ export async function connectNatsBus(options: ConnectNatsBusOptions): Promise<No
     );
   }
   log.info({ server: redactCredentials(connection.getServer()), name }, 'nats connected');
-  return new NatsBus(connection, log, {
-    flushTimeoutMs: options.flushTimeoutMs ?? 2_000,
-    drainTimeoutMs: options.drainTimeoutMs ?? 5_000,
-  });
+  return new NatsBus(
+    connection,
+    log,
+    {
+      flushTimeoutMs: options.flushTimeoutMs ?? 2_000,
+      drainTimeoutMs: options.drainTimeoutMs ?? 5_000,
+    },
+    metrics ? { metrics, rttSampleIntervalMs: options.rttSampleIntervalMs ?? 15_000 } : {},
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -10,6 +10,7 @@ import {
   type NodeCommandHandler,
   type NodeId,
 } from '@herald/core';
+import { NO_NATS_METRICS, type NatsBusMetrics } from './nats-bus-metrics';
 import { redactCredentials } from './redact-credentials';
 import { allNodesSubject, nodeSubject } from './subjects';
 import { withTimeout } from './with-timeout';
@@ -25,6 +26,17 @@ export interface NatsBusTimeouts {
   readonly flushTimeoutMs: number;
   /** Bound on draining at `close()`; after it the connection is closed hard. */
   readonly drainTimeoutMs: number;
+}
+
+/** How the bus reports on itself; both parts are optional. */
+export interface NatsBusObservation {
+  readonly metrics?: NatsBusMetrics;
+  /**
+   * Every this many milliseconds, while connected, the bus times a PING round trip into
+   * `metrics.roundTrip`, so the round-trip histogram fills even when nothing calls
+   * `ping()`. 0 or absent: only `ping()` and subscription confirmations are timed.
+   */
+  readonly rttSampleIntervalMs?: number;
 }
 
 const encoder = new TextEncoder();
@@ -51,14 +63,25 @@ export class NatsBus implements NodeBus {
   #closing: Promise<void> | undefined;
   readonly #reconnectListeners = new Set<() => void>();
   readonly #watching: Promise<void>;
+  readonly #metrics: NatsBusMetrics;
+  readonly #rttSampler: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: NatsConnection,
     private readonly log: Logger,
     private readonly timeouts: NatsBusTimeouts,
+    observation: NatsBusObservation = {},
   ) {
+    this.#metrics = observation.metrics ?? NO_NATS_METRICS;
+    this.#metrics.stateChanged(this.#state);
     this.#watching = this.#watchStatus();
     void connection.closed().then((error) => this.#onClosed(error));
+    const intervalMs = observation.rttSampleIntervalMs ?? 0;
+    if (intervalMs > 0) {
+      this.#rttSampler = setInterval(() => this.#sampleRoundTrip(), intervalMs);
+      // A sample is never a reason to keep the process alive.
+      this.#rttSampler.unref();
+    }
   }
 
   /** The connection's state, for health checks and tests. */
@@ -83,9 +106,14 @@ export class NatsBus implements NodeBus {
   }
 
   async ping(): Promise<void> {
-    this.#assertConnected('ping');
     try {
-      await withTimeout(this.connection.flush(), this.timeouts.flushTimeoutMs, 'NATS flush');
+      this.#assertConnected('ping');
+    } catch (error) {
+      this.#metrics.error('ping');
+      throw error;
+    }
+    try {
+      await this.#roundTrip();
     } catch (error) {
       throw new BusUnavailableError('NATS did not answer a ping', { cause: error });
     }
@@ -105,8 +133,9 @@ export class NatsBus implements NodeBus {
   }
 
   async #close(): Promise<void> {
+    clearInterval(this.#rttSampler);
     const wasConnected = this.#state === 'connected';
-    this.#state = 'closed';
+    this.#setState('closed');
     if (wasConnected && !this.connection.isClosed()) {
       try {
         // drain: unsubscribe, deliver what already arrived, flush our publishes, close.
@@ -128,8 +157,11 @@ export class NatsBus implements NodeBus {
       const subject = subjectOf();
       this.#assertConnected('publish');
       this.#write(subject, command);
+      this.#metrics.published(command.type, 'ok');
       return Promise.resolve();
     } catch (error) {
+      this.#metrics.published(command.type, 'error');
+      this.#metrics.error('publish');
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
@@ -159,6 +191,7 @@ export class NatsBus implements NodeBus {
       callback: (error, message) => {
         if (!open) return;
         if (error) {
+          this.#metrics.error('connection');
           this.log.warn({ err: error, subject }, 'nats subscription error');
           return;
         }
@@ -186,10 +219,31 @@ export class NatsBus implements NodeBus {
   async #confirmSubscription(subject: string): Promise<void> {
     if (this.#state !== 'connected') return;
     try {
-      await withTimeout(this.connection.flush(), this.timeouts.flushTimeoutMs, 'NATS flush');
+      await this.#roundTrip();
     } catch (error) {
       this.log.warn({ err: error, subject }, 'nats did not confirm a subscription in time');
     }
+  }
+
+  /** One PING → PONG, bounded by `flushTimeoutMs`, timed into the round-trip histogram. */
+  async #roundTrip(): Promise<void> {
+    const startedAtMs = performance.now();
+    try {
+      await withTimeout(this.connection.flush(), this.timeouts.flushTimeoutMs, 'NATS flush');
+    } catch (error) {
+      this.#metrics.error('ping');
+      throw error;
+    }
+    this.#metrics.roundTrip((performance.now() - startedAtMs) / 1000);
+  }
+
+  #sampleRoundTrip(): void {
+    // During an outage the state gauge already says it all; a failed sample per tick
+    // would only inflate the error count.
+    if (this.#state !== 'connected') return;
+    this.#roundTrip().catch((error: unknown) => {
+      this.log.debug({ err: error }, 'nats round-trip sample failed');
+    });
   }
 
   #receive(subject: string, message: Msg, handler: NodeCommandHandler): void {
@@ -200,13 +254,16 @@ export class NatsBus implements NodeBus {
       command = undefined;
     }
     if (command === undefined) {
+      this.#metrics.error('receive');
       // Never the payload: it may hold a user's notification.
       this.log.warn({ subject, sizeBytes: message.data.length }, 'dropped a malformed bus command');
       return;
     }
+    this.#metrics.received(command.type);
     try {
       handler(command);
     } catch (error) {
+      this.#metrics.error('handler');
       this.log.error(
         { err: error, subject, commandType: command.type },
         'bus command handler threw',
@@ -224,14 +281,15 @@ export class NatsBus implements NodeBus {
   #onStatus(status: Status): void {
     switch (status.type) {
       case 'disconnect':
-        if (this.#state !== 'closed') this.#state = 'reconnecting';
+        if (this.#state !== 'closed') this.#setState('reconnecting');
         this.log.warn(
           { server: redactCredentials(status.server) },
           'nats disconnected; reconnecting',
         );
         return;
       case 'reconnect':
-        if (this.#state !== 'closed') this.#state = 'connected';
+        if (this.#state !== 'closed') this.#setState('connected');
+        this.#metrics.reconnected();
         this.log.info({ server: redactCredentials(status.server) }, 'nats reconnected');
         this.#notifyReconnected();
         return;
@@ -258,9 +316,11 @@ export class NatsBus implements NodeBus {
         }
         return;
       case 'error':
+        this.#metrics.error('connection');
         this.log.warn({ err: status.error }, 'nats reported an error');
         return;
       case 'slowConsumer':
+        this.#metrics.error('connection');
         this.log.warn(
           { subject: status.sub.getSubject(), pending: status.pending },
           'nats slow consumer',
@@ -284,9 +344,15 @@ export class NatsBus implements NodeBus {
     }
   }
 
+  #setState(state: NatsBusState): void {
+    this.#state = state;
+    this.#metrics.stateChanged(state);
+  }
+
   #onClosed(error: void | Error): void {
+    clearInterval(this.#rttSampler);
     const expected = this.#state === 'closed';
-    this.#state = 'closed';
+    this.#setState('closed');
     if (!expected) {
       // With unlimited reconnects this only happens on fatal errors (auth, protocol).
       this.log.error({ err: error }, 'nats connection closed unexpectedly');

@@ -44,7 +44,7 @@ export async function openNodeDependencies(
       name: `herald-${config.role}-${config.nodeId}`,
       log,
       connectTimeoutMs: timeoutMs,
-      ...busMetrics(registry),
+      registry,
     }),
   ]);
   if (bus.status === 'fulfilled') resources.add('nats', bus.value, (b) => b.close());
@@ -67,15 +67,6 @@ export async function openNodeDependencies(
     );
   }
   return { stores, bus: bus.value };
-}
-
-/**
- * The bus's `registry` option. Spread from a separate object so this compiles whether or
- * not the bus package's options declare `registry` yet; a bus that ignores it simply
- * declares no metrics.
- */
-export function busMetrics(registry: Registry): object {
-  return { registry };
 }
 
 /** The connection options with unset fields left out, as the adapter expects. */

@@ -7,6 +7,7 @@ import {
   type NatsServerFixture,
 } from '@herald/testkit';
 import { HeraldProcess, freePort } from './herald-process';
+import { sampleSum } from './prometheus-text';
 
 const vapid = { subject: 'mailto:e2e@example.com', ...generateVapidKeys() };
 
@@ -121,5 +122,23 @@ describe('split nodes over NATS and a standalone DynamoDB-compatible server', ()
     const notification = await second.nextNotification();
     expect(first.decrypt(notification).toString()).toBe('on node b');
     second.ack(notification);
+  });
+
+  it('exposes the NATS bus metrics on every node, with the routed pushes counted', async () => {
+    const scrape = async (port: number | undefined): Promise<string> =>
+      (await httpRequest(`http://127.0.0.1:${port}/metrics`, { method: 'GET' })).body;
+    const [nodeA, nodeB, endpoint] = await Promise.all(opsPorts.map(scrape));
+
+    // The pushes above went out from the endpoint as `deliver` commands.
+    const delivers = /^herald_nats_messages_published_total\{type="deliver",result="ok"\} (\d+)$/m;
+    expect(Number(delivers.exec(endpoint!)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(sampleSum(nodeA!, 'herald_nats_messages_received_total')).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(nodeB!, 'herald_nats_messages_received_total')).toBeGreaterThanOrEqual(1);
+    for (const text of [nodeA!, nodeB!, endpoint!]) {
+      expect(text).toMatch(/^herald_nats_connection_state\{state="connected"\} 1$/m);
+      // Opening the bus confirmed each subscription with a timed round trip.
+      expect(sampleSum(text, 'herald_nats_round_trip_seconds_count')).toBeGreaterThanOrEqual(1);
+      expect(text).not.toMatch(/node-a|node-b|herald\.node/);
+    }
   });
 });

@@ -9,7 +9,6 @@ import { parseCommandArgs } from '../command';
 import { displayHost, printLine } from '../console-output';
 import { environmentHelp } from '../environment-help';
 import { openDevStores } from '../embedded-database';
-import { busMetrics } from '../node-dependencies';
 import { OwnedResources } from '../owned-resources';
 import { closeOnSignal, schemes, startNodeOps } from '../serve-node';
 
@@ -56,7 +55,7 @@ export const devCommand: Command = {
               servers: config.natsServers,
               name: `herald-dev-${config.nodeId}`,
               log,
-              ...busMetrics(registry),
+              registry,
             })
           : new InProcessBus(),
         (b) => b.close(),

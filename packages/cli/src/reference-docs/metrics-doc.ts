@@ -5,6 +5,7 @@ import {
   MemoryRouterStore,
 } from '@herald/core';
 import { CryptoKeys, systemClock, type Logger } from '@herald/core';
+import { createNatsBusMetrics } from '@herald/bus-nats';
 import { createConnectionMetrics } from '@herald/connection-node';
 import { createEndpointApp } from '@herald/endpoint-node';
 import { createRegistry, type Registry } from '@herald/runtime';
@@ -13,6 +14,8 @@ import { createDynamoDbStores } from '@herald/storage-dynamodb';
 /** Where each family of metrics is declared, for the "declared in" column. */
 interface Source {
   readonly name: string;
+  /** A paragraph under the heading, when the table alone could mislead. */
+  readonly note?: readonly string[];
   readonly declare: (registry: Registry) => void;
 }
 
@@ -27,8 +30,6 @@ const SILENT: Logger = {
 /**
  * Every family in the order a process declares them. Each is declared on a fresh
  * registry the way the node does it, so the page lists exactly what the code declares.
- * The NATS bus (`connectNatsBus({ registry })`) is missing until it declares metrics
- * without a live connection; its names then belong here.
  */
 const SOURCES: readonly Source[] = [
   {
@@ -50,6 +51,23 @@ const SOURCES: readonly Source[] = [
         registry,
       });
     },
+  },
+  {
+    name: 'NATS bus (`packages/bus-nats/src/nats-bus-metrics.ts`)',
+    note: [
+      'Declared by split nodes, and by `herald dev` when `HERALD_NATS_URL` is set (the',
+      'in-process bus declares none). They describe the transport as this process sees it,',
+      'every command type in both directions, plus connection state and round trips.',
+      '`herald_bus_publish_total` (endpoint) and `herald_bus_commands_received_total`',
+      '(connection node) count commands from the node’s side and exist with either bus:',
+      'on an endpoint node the first matches `herald_nats_messages_published_total`',
+      'summed over types; on a connection node the second matches',
+      '`herald_nats_messages_received_total`, while its own publishes (forwarded',
+      '`deliver`, `disconnect`) appear only in the NATS family. The round-trip histogram',
+      'is fed by `/__heartbeat__` pings, subscription confirmations and a sample every 15 s.',
+    ],
+    // What `connectNatsBus({ registry })` declares, without dialling a server.
+    declare: (registry) => createNatsBusMetrics(registry),
   },
   {
     name: 'DynamoDB stores (`packages/storage-dynamodb/src/dynamodb-metrics.ts`)',
@@ -115,6 +133,7 @@ export function renderMetricsDoc(): string {
     sections.push(
       `## ${capitalise(source.name)}`,
       '',
+      ...(source.note !== undefined ? [...source.note, ''] : []),
       ...table(rowsOf(registry, processNames)),
       '',
     );
@@ -129,7 +148,7 @@ export function renderMetricsDoc(): string {
     'Every node serves Prometheus text on its operations port (`HERALD_OPS_PORT`,',
     '`GET /metrics`). One registry per process: `herald dev` exposes the connection',
     'node, endpoint node and storage families together; a split node exposes its own',
-    'family plus storage (and the bus). Labels are small fixed sets: never a uaid,',
+    'family plus storage and the NATS bus. Labels are small fixed sets: never a uaid,',
     'channel id, token, URL or message id. Alerts and dashboards built on these are in',
     '[operations.md](operations.md#metrics-and-alerts).',
     '',
