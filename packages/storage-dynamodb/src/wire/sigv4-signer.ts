@@ -35,6 +35,7 @@ export class SigV4Signer {
   private readonly region: string;
   private readonly service: string;
   private cachedKey: { secretAccessKey: string; date: string; key: Buffer } | undefined;
+  private cachedAmzDate = { second: NaN, amzDate: '' };
 
   constructor(options: { region: string; service: string }) {
     this.region = options.region;
@@ -42,7 +43,7 @@ export class SigV4Signer {
   }
 
   sign(request: SignableRequest, credentials: AwsCredentials, now: Date): SignatureHeaders {
-    const amzDate = amzDateOf(now);
+    const amzDate = this.amzDate(now);
     const date = amzDate.slice(0, 8);
     const headers: Record<string, string> = { ...request.headers, 'x-amz-date': amzDate };
     if (credentials.sessionToken !== undefined) {
@@ -73,6 +74,15 @@ export class SigV4Signer {
           'x-amz-date': amzDate,
           'x-amz-security-token': credentials.sessionToken,
         };
+  }
+
+  /** Formatting a date is a measurable share of signing; it changes once a second. */
+  private amzDate(now: Date): string {
+    const second = Math.floor(now.getTime() / 1000);
+    if (second !== this.cachedAmzDate.second) {
+      this.cachedAmzDate = { second, amzDate: amzDateOf(now) };
+    }
+    return this.cachedAmzDate.amzDate;
   }
 
   private signingKey(secretAccessKey: string, date: string): Buffer {
