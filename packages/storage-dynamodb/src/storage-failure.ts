@@ -8,9 +8,11 @@ import { DynamoDbServiceError, DynamoDbTransportError } from './wire/dynamodb-wi
 export function storageUnavailable(operation: string, error: unknown): StorageUnavailableError {
   if (error instanceof StorageUnavailableError) return error;
   const detail =
-    error instanceof DynamoDbTransportError
-      ? `${error.reason} (${error.message})`
-      : (errorTypeOf(error) ?? 'unknown error');
+    error instanceof DynamoDbServiceError
+      ? error.errorType
+      : error instanceof Error
+        ? `${error instanceof DynamoDbTransportError ? error.reason : error.name} (${error.message})`
+        : 'unknown error';
   return new StorageUnavailableError(`DynamoDB ${operation} failed: ${detail}`, { cause: error });
 }
 

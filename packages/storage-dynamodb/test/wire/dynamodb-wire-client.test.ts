@@ -189,6 +189,21 @@ describe('DynamoDbWireClient', () => {
     ).rejects.toMatchObject({ name: 'DynamoDbTransportError', reason: 'network' });
   });
 
+  it('fails every call, saying what is missing, when AWS has no region to sign for', async () => {
+    const saved = { ...process.env };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    try {
+      client = new DynamoDbWireClient({ requestTimeoutMs: 500 });
+    } finally {
+      process.env = saved;
+    }
+
+    await expect(
+      client.send('GetItem', { TableName: 't', Key: { uaid: { S: 'u' } } }),
+    ).rejects.toThrow(/no AWS region configured/);
+  });
+
   it('loads credentials once, and again after DynamoDB says the token expired', async () => {
     let loads = 0;
     const credentials = new CachedCredentials(() => {
