@@ -15,6 +15,25 @@ const TAG_BYTES = 16;
 const OVERHEAD_BYTES = 1 + NONCE_BYTES + TAG_BYTES;
 /** Separators and decoration tolerated around keys (`[a,b]`, `"a", "b"`, spaces). */
 const DECORATION = /[\s"'[\]]+/g;
+/**
+ * Nonces are cut from one block of CSPRNG output instead of a `randomBytes` call per seal:
+ * each call costs as much as a whole AES-GCM seal (it enters OpenSSL's locked RNG), and
+ * every accepted push seals a message id. Each slice is used once, so nonces stay as
+ * random and as unique as before.
+ */
+const NONCE_POOL_BYTES = NONCE_BYTES * 256;
+let noncePool = Buffer.alloc(0);
+let noncePoolOffset = 0;
+
+function nextNonce(): Buffer {
+  if (noncePoolOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_POOL_BYTES);
+    noncePoolOffset = 0;
+  }
+  const nonce = noncePool.subarray(noncePoolOffset, noncePoolOffset + NONCE_BYTES);
+  noncePoolOffset += NONCE_BYTES;
+  return nonce;
+}
 
 /**
  * The endpoint-token keys (`HERALD_CRYPTO_KEYS`): AES-256-GCM, the first key seals, every
@@ -64,7 +83,7 @@ export class CryptoKeys {
 
   /** Seals `plaintext` with the first key and a random nonce. */
   seal(plaintext: Buffer): string {
-    const nonce = randomBytes(NONCE_BYTES);
+    const nonce = nextNonce();
     const cipher = createCipheriv('aes-256-gcm', this.keys[0]!, nonce);
     const out = Buffer.allocUnsafe(OVERHEAD_BYTES + plaintext.length);
     out[0] = FORMAT_VERSION;
