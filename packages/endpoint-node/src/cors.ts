@@ -8,6 +8,7 @@
  * the draft-era `encryption-key`, plus `topic` and `urgency`); the exposed ones let a
  * page read the message location, the effective TTL and the auth challenge.
  */
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 const ALLOW_METHODS = 'DELETE, GET, POST, PUT, OPTIONS';
@@ -16,10 +17,15 @@ const ALLOW_HEADERS =
 const EXPOSE_HEADERS = 'location, ttl, www-authenticate';
 const PREFLIGHT_MAX_AGE_SECONDS = 3600;
 
-/** Adds the CORS headers to every answer and ends OPTIONS requests with 204. */
-export function cors(req: Request, res: Response, next: NextFunction): void {
+/** The headers every answer carries, preflight or not. */
+export function addCorsHeaders(res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+}
+
+/** Adds the CORS headers to every answer and ends OPTIONS requests with 204. */
+export function cors(req: Request, res: Response, next: NextFunction): void {
+  addCorsHeaders(res);
   if (req.method !== 'OPTIONS') {
     next();
     return;

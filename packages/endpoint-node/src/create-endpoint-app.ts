@@ -1,8 +1,9 @@
 /**
- * Builds the endpoint's express app from its ports, without listening: what
+ * Builds the endpoint's request listener from its ports, without listening: what
  * `createEndpointNode` serves, and what in-process HTTP tests mount on an ephemeral port.
  */
-import express, { type Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import type { Registry } from 'prom-client';
 import {
   VapidVerifier,
@@ -16,13 +17,14 @@ import {
   type NodeBus,
   type RouterStore,
 } from '@herald/core';
-import { processMicros } from './accept-push';
+import { processMicros, type AcceptPushDeps } from './accept-push';
 import { AdminToken } from './admin-token';
 import { broadcastAdminRoutes } from './broadcast-admin';
-import { cors } from './cors';
+import { addCorsHeaders, cors } from './cors';
 import { createEndpointMetrics } from './endpoint-metrics';
-import { timeRequests } from './request-timing';
-import { endpointRoutes, errorAnswer, unknownRoute } from './routes';
+import { plainPushPath, servePush } from './push-request';
+import { timeAnswer, timeRequests } from './request-timing';
+import { answerFailure, endpointRoutes, errorAnswer, unknownRoute } from './routes';
 
 /** Tunables of the push path. Defaults follow autoendpoint's code (push-protocol.md §9). */
 export interface EndpointSettings {
@@ -70,11 +72,15 @@ export interface EndpointAppDeps {
   readonly broadcastStore?: BroadcastStore;
 }
 
+/** Serves one HTTP request; mount it with `http.createServer(app)` or `server.on('request', app)`. */
+export type EndpointApp = (req: IncomingMessage, res: ServerResponse) => void;
+
 /**
- * The express app serving the push API. Throws if `publicOrigin` is not an http(s) URL,
- * or if `adminToken` is given without a `broadcastStore` (or is empty).
+ * The request listener serving the push API: plainly spelled push URLs directly (see
+ * push-request.ts), everything else through an express app. Throws if `publicOrigin` is
+ * not an http(s) URL, or if `adminToken` is given without a `broadcastStore` (or is empty).
  */
-export function createEndpointApp(deps: EndpointAppDeps): Express {
+export function createEndpointApp(deps: EndpointAppDeps): EndpointApp {
   const settings: EndpointSettings = { ...DEFAULT_ENDPOINT_SETTINGS, ...deps.settings };
   const publicOrigin = originOf(deps.publicOrigin);
   const vapid = new VapidVerifier({
@@ -90,24 +96,27 @@ export function createEndpointApp(deps: EndpointAppDeps): Express {
   // Answers are empty or small JSON errors; hashing them for ETags buys nothing.
   app.disable('etag');
 
-  if (deps.registry !== undefined) app.use(timeRequests(metrics));
+  const accept: AcceptPushDeps = {
+    publicOrigin,
+    keys: deps.keys,
+    vapid,
+    routerStore: deps.routerStore,
+    messageStore: deps.messageStore,
+    bus: deps.bus,
+    clock: deps.clock,
+    log: deps.log,
+    maxBodyBytes: settings.maxBodyBytes,
+    maxTtlSeconds: settings.maxTtlSeconds,
+    micros: deps.micros ?? processMicros,
+    metrics,
+  };
+  const timed = deps.registry !== undefined;
+
+  if (timed) app.use(timeRequests(metrics));
   app.use(cors);
   app.use(
     endpointRoutes({
-      accept: {
-        publicOrigin,
-        keys: deps.keys,
-        vapid,
-        routerStore: deps.routerStore,
-        messageStore: deps.messageStore,
-        bus: deps.bus,
-        clock: deps.clock,
-        log: deps.log,
-        maxBodyBytes: settings.maxBodyBytes,
-        maxTtlSeconds: settings.maxTtlSeconds,
-        micros: deps.micros ?? processMicros,
-        metrics,
-      },
+      accept,
       cancel: { keys: deps.keys, messageStore: deps.messageStore, log: deps.log },
     }),
   );
@@ -127,5 +136,18 @@ export function createEndpointApp(deps: EndpointAppDeps): Express {
   }
   app.use(unknownRoute);
   app.use(errorAnswer(deps.log));
-  return app;
+
+  return (req, res) => {
+    const path = req.method === 'POST' ? plainPushPath(req.url ?? '') : undefined;
+    if (path === undefined) {
+      void app(req, res);
+      return;
+    }
+    // What the express chain does for a push: time it, add CORS, serve, answer failures.
+    if (timed) timeAnswer(metrics, 'push', res);
+    addCorsHeaders(res);
+    servePush(accept, req, res, path).catch((error: unknown) =>
+      answerFailure(deps.log, error, res, { method: req.method, route: path.route }),
+    );
+  };
 }

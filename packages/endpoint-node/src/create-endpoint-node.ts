@@ -7,8 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
-import { createEndpointApp, type EndpointAppDeps } from './create-endpoint-app';
+import { createEndpointApp, type EndpointApp, type EndpointAppDeps } from './create-endpoint-app';
 
 export interface EndpointNodeOptions extends EndpointAppDeps {
   /** 0 picks a free port; read the chosen one from `EndpointNode.port`. */
@@ -25,7 +24,7 @@ export interface EndpointNodeOptions extends EndpointAppDeps {
 export interface EndpointNode {
   /** The port actually listened on. */
   readonly port: number;
-  readonly app: Express;
+  readonly app: EndpointApp;
   /**
    * Stops accepting connections, closes idle keep-alive connections, and resolves once
    * every in-flight request has been answered, or after `timeoutMs` (default 10 s), when
@@ -68,7 +67,7 @@ export async function createEndpointNode(o: EndpointNodeOptions): Promise<Endpoi
 
 type AnyServer = Server | TlsServer;
 
-async function serverFor(app: Express, tls: EndpointNodeOptions['tls']): Promise<AnyServer> {
+async function serverFor(app: EndpointApp, tls: EndpointNodeOptions['tls']): Promise<AnyServer> {
   if (tls === undefined) return createServer(app);
   const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
   return createTlsServer({ cert, key }, app);

@@ -32,8 +32,8 @@ export interface EndpointMetrics {
   push(outcome: PushMetricOutcome, errno?: number | null): void;
   vapid(result: VapidMetricResult): void;
   busPublish(result: 'ok' | 'error'): void;
-  /** Starts timing a request; call the returned function once its answer is written. */
-  startRequest(): (route: RouteLabel, status: number) => void;
+  /** One answered request: `seconds` from its arrival until its answer was written. */
+  requestAnswered(route: RouteLabel, status: number, seconds: number): void;
 }
 
 /** For apps created without a registry: counts nothing, costs nothing. */
@@ -41,7 +41,7 @@ export const NO_METRICS: EndpointMetrics = {
   push: () => undefined,
   vapid: () => undefined,
   busPublish: () => undefined,
-  startRequest: () => () => undefined,
+  requestAnswered: () => undefined,
 };
 
 /**
@@ -61,6 +61,22 @@ function errnoLabel(errno: number | null | undefined): string {
 /** `2xx`, `4xx`, `5xx` (and `1xx`/`3xx`, which the endpoint never sends). */
 function statusClass(status: number): string {
   return `${Math.floor(status / 100)}xx`;
+}
+
+/**
+ * `make(key)` once per key, then the same value: labelled children bound once, because
+ * resolving a label set on every observation hashes it each time, on every push.
+ */
+function memoised<T>(make: (key: string) => T): (key: string) => T {
+  const made = new Map<string, T>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      value = make(key);
+      made.set(key, value);
+    }
+    return value;
+  };
 }
 
 /**
@@ -98,13 +114,23 @@ export function createEndpointMetrics(registry: Registry | undefined): EndpointM
     registers,
   });
 
+  // Keys are `label|label`; every part comes from a small fixed set.
+  const pushChild = memoised((key) => {
+    const [outcome = '', errno = ''] = key.split('|');
+    return pushes.labels({ outcome, errno });
+  });
+  const vapidChild = memoised((result) => vapid.labels({ result }));
+  const busChild = memoised((result) => busPublishes.labels({ result }));
+  const durationChild = memoised((key) => {
+    const [route = '', status = ''] = key.split('|');
+    return requestDuration.labels({ route, status_class: statusClass(Number(status)) });
+  });
+
   return {
-    push: (outcome, errno) => pushes.inc({ outcome, errno: errnoLabel(errno) }),
-    vapid: (result) => vapid.inc({ result }),
-    busPublish: (result) => busPublishes.inc({ result }),
-    startRequest() {
-      const end = requestDuration.startTimer();
-      return (route, status) => end({ route, status_class: statusClass(status) });
-    },
+    push: (outcome, errno) => pushChild(`${outcome}|${errnoLabel(errno)}`).inc(),
+    vapid: (result) => vapidChild(result).inc(),
+    busPublish: (result) => busChild(result).inc(),
+    requestAnswered: (route, status, seconds) =>
+      durationChild(`${route}|${status}`).observe(seconds),
   };
 }

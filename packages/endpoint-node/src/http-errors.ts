@@ -7,8 +7,7 @@
  * (an Actix error hook); Herald keeps the JSON body on 404 too, so a sender can tell an
  * invalid endpoint (errno 102) from an unknown route (errno null).
  */
-import { STATUS_CODES } from 'node:http';
-import type { Response } from 'express';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { PUSH_ERRORS, type PushRejection } from '@herald/core';
 
 /** Where the errno table is documented; every error body links to it. */
@@ -60,16 +59,17 @@ export function errorBody(answer: ErrorAnswer): ErrorBody {
 }
 
 /** Writes a push rejection: status, the status-specific headers, and the JSON body. */
-export function sendRejection(res: Response, rejection: PushRejection): void {
+export function sendRejection(res: ServerResponse, rejection: PushRejection): void {
   sendError(res, answerFor(rejection));
 }
 
 /**
  * Writes any error answer. The extra headers follow the status, not the errno, so an
  * answer that did not come from a rejection (a 503 from an unexpected path) still
- * tells the sender when to retry.
+ * tells the sender when to retry. Plain `node:http`, so the push path can answer
+ * without express; the headers are those express's `res.json` would write.
  */
-export function sendError(res: Response, answer: ErrorAnswer): void {
+export function sendError(res: ServerResponse, answer: ErrorAnswer): void {
   if (res.headersSent) return;
   switch (answer.status) {
     case 401:
@@ -85,5 +85,9 @@ export function sendError(res: Response, answer: ErrorAnswer): void {
     default:
       break;
   }
-  res.status(answer.status).json(errorBody(answer));
+  const body = JSON.stringify(errorBody(answer));
+  res.statusCode = answer.status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }

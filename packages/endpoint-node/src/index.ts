@@ -11,6 +11,7 @@ export {
 export {
   createEndpointApp,
   DEFAULT_ENDPOINT_SETTINGS,
+  type EndpointApp,
   type EndpointAppDeps,
   type EndpointSettings,
 } from './create-endpoint-app';

@@ -3,6 +3,7 @@
  * label comes from the method and the first path segment, never from the path itself:
  * push and DELETE paths hold tokens and message ids.
  */
+import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { EndpointMetrics, RouteLabel } from './endpoint-metrics';
 
@@ -22,9 +23,19 @@ export function routeLabelOf(req: Pick<Request, 'method' | 'path'>): RouteLabel 
  */
 export function timeRequests(metrics: EndpointMetrics): RequestHandler {
   return (req, res, next) => {
-    const route = routeLabelOf(req);
-    const done = metrics.startRequest();
-    res.once('finish', () => done(route, res.statusCode));
+    timeAnswer(metrics, routeLabelOf(req), res);
     next();
   };
+}
+
+/** Observes the request that `res` answers once its answer is written ('finish'). */
+export function timeAnswer(
+  metrics: EndpointMetrics,
+  route: RouteLabel,
+  res: Pick<ServerResponse, 'once' | 'statusCode'>,
+): void {
+  const startedAtMs = performance.now();
+  res.once('finish', () =>
+    metrics.requestAnswered(route, res.statusCode, (performance.now() - startedAtMs) / 1000),
+  );
 }

@@ -3,19 +3,14 @@
  * parse each request into a use-case input, run the use case, write its outcome.
  * No rule about pushes lives here; those are in `accept-push.ts` and `cancel-message.ts`.
  */
-import {
-  Router,
-  type ErrorRequestHandler,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from 'express';
+import type { ServerResponse } from 'node:http';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { Logger } from '@herald/core';
-import { acceptPush, type AcceptPushDeps } from './accept-push';
+import type { AcceptPushDeps } from './accept-push';
 import { cancelMessage, type CancelMessageDeps } from './cancel-message';
 import { errorSummary } from './error-summary';
-import { readBody } from './read-body';
 import { sendError, sendRejection } from './http-errors';
+import { servePush } from './push-request';
 
 export interface EndpointRoutesDeps {
   readonly accept: AcceptPushDeps;
@@ -26,13 +21,17 @@ export interface EndpointRoutesDeps {
 export function endpointRoutes(deps: EndpointRoutesDeps): Router {
   const router = Router();
 
-  // `/wpush/{token}` is the pre-v2 URL form and means v1; any version other than v1/v2
-  // reaches the use case and is refused there as an invalid URL (404/102).
+  // Plainly spelled push URLs never get here (see push-request.ts); these routes take
+  // the rest. `/wpush/{token}` is the pre-v2 URL form and means v1; any version other
+  // than v1/v2 reaches the use case and is refused there as an invalid URL (404/102).
   router.post('/wpush/:apiVersion/:token', (req, res) =>
-    push(deps.accept, req, res, param(req, 'apiVersion'), param(req, 'token')),
+    servePush(deps.accept, req, res, {
+      apiVersion: param(req, 'apiVersion'),
+      token: param(req, 'token'),
+    }),
   );
   router.post('/wpush/:token', (req, res) =>
-    push(deps.accept, req, res, 'v1', param(req, 'token')),
+    servePush(deps.accept, req, res, { apiVersion: 'v1', token: param(req, 'token') }),
   );
 
   router.delete('/m/:messageId', async (req, res) => {
@@ -55,39 +54,6 @@ export function endpointRoutes(deps: EndpointRoutesDeps): Router {
   return router;
 }
 
-async function push(
-  deps: AcceptPushDeps,
-  req: Request,
-  res: Response,
-  apiVersion: string,
-  token: string,
-): Promise<void> {
-  const body = await readBody(req, deps.maxBodyBytes);
-  const outcome = await acceptPush(deps, {
-    apiVersion,
-    token,
-    authorization: req.get('authorization'),
-    cryptoKey: req.get('crypto-key'),
-    ttl: req.get('ttl'),
-    topic: req.get('topic'),
-    urgency: req.get('urgency'),
-    contentEncoding: req.get('content-encoding'),
-    encryption: req.get('encryption'),
-    body,
-  });
-  switch (outcome.kind) {
-    case 'accepted':
-      res
-        .status(201)
-        .set({ Location: outcome.location, TTL: String(outcome.ttlSeconds) })
-        .end();
-      return;
-    case 'rejected':
-      sendRejection(res, outcome.rejection);
-      return;
-  }
-}
-
 function param(req: Request, name: string): string {
   const value: unknown = req.params[name];
   return typeof value === 'string' ? value : '';
@@ -105,21 +71,32 @@ export const unknownRoute: RequestHandler = (_req, res) => {
  */
 export function errorAnswer(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const status = clientErrorStatus(error);
-    if (status !== undefined) {
-      sendError(res, { status, errno: null, message: 'Bad request' });
-      return;
-    }
-    log.error(
-      { err: errorSummary(error), method: req.method, route: routeOf(req) },
-      'request failed',
-    );
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    sendError(res, { status: 500, errno: 999, message: 'An unexpected server error occurred' });
+    answerFailure(log, error, res, { method: req.method, route: routeOf(req) });
   };
+}
+
+/**
+ * What {@link errorAnswer} does, for requests served without express: a client error
+ * keeps its 4xx, anything else is logged (name, message, method and route pattern only)
+ * and answered 500/999, or the connection is cut if the answer had already started.
+ */
+export function answerFailure(
+  log: Logger,
+  error: unknown,
+  res: ServerResponse,
+  where: { readonly method: string | undefined; readonly route: string },
+): void {
+  const status = clientErrorStatus(error);
+  if (status !== undefined) {
+    sendError(res, { status, errno: null, message: 'Bad request' });
+    return;
+  }
+  log.error({ err: errorSummary(error), ...where }, 'request failed');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendError(res, { status: 500, errno: 999, message: 'An unexpected server error occurred' });
 }
 
 function clientErrorStatus(error: unknown): number | undefined {
