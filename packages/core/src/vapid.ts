@@ -42,6 +42,12 @@ interface Verified {
   readonly expSeconds: number;
 }
 
+/** A cache entry: the token's `exp`, and the outcome a hit returns, built once. */
+interface Remembered {
+  readonly expSeconds: number;
+  readonly hit: VapidOutcome;
+}
+
 function invalid(message: string): VapidOutcome {
   return { kind: 'invalid', rejection: { code: 'vapid-invalid', message } };
 }
@@ -78,7 +84,7 @@ export class VapidVerifier {
   private readonly audience: string;
   private readonly clock: Clock;
   private readonly cacheSize: number;
-  private readonly cache = new Map<string, Verified>();
+  private readonly cache = new Map<string, Remembered>();
 
   constructor(opts: { audience: string; clock: Clock; cacheSize?: number }) {
     this.audience = opts.audience;
@@ -118,7 +124,7 @@ export class VapidVerifier {
       this.cache.delete(cacheKey);
       if (nowSeconds <= cached.expSeconds) {
         this.cache.set(cacheKey, cached); // most recently used goes last
-        return { kind: 'valid', ...this.fields(cached), cacheHit: true };
+        return cached.hit;
       }
       // Past exp: verify afresh, which applies the leeway and reports why.
     }
@@ -152,7 +158,8 @@ export class VapidVerifier {
 
   private remember(cacheKey: string, v: Verified): void {
     if (this.cacheSize <= 0) return;
-    this.cache.set(cacheKey, v);
+    const hit: VapidOutcome = Object.freeze({ kind: 'valid', ...this.fields(v), cacheHit: true });
+    this.cache.set(cacheKey, { expSeconds: v.expSeconds, hit });
     if (this.cache.size > this.cacheSize) {
       const oldest = this.cache.keys().next();
       if (oldest.done !== true) this.cache.delete(oldest.value);
