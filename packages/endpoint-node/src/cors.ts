@@ -17,7 +17,15 @@ const ALLOW_HEADERS =
 const EXPOSE_HEADERS = 'location, ttl, www-authenticate';
 const PREFLIGHT_MAX_AGE_SECONDS = 3600;
 
-/** The headers every answer carries, preflight or not. */
+/** The headers every answer carries, preflight or not, as name, value, name, value. */
+export const CORS_HEADERS: readonly string[] = [
+  'Access-Control-Allow-Origin',
+  '*',
+  'Access-Control-Expose-Headers',
+  EXPOSE_HEADERS,
+];
+
+/** Sets {@link CORS_HEADERS} on `res`. */
 export function addCorsHeaders(res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);

@@ -143,11 +143,11 @@ export function createEndpointApp(deps: EndpointAppDeps): EndpointApp {
       void app(req, res);
       return;
     }
-    // What the express chain does for a push: time it, add CORS, serve, answer failures.
+    // What the express chain does for a push: time it, serve (with CORS), answer failures.
     if (timed) timeAnswer(metrics, 'push', res);
-    addCorsHeaders(res);
-    servePush(accept, req, res, path).catch((error: unknown) =>
-      answerFailure(deps.log, error, res, { method: req.method, route: path.route }),
-    );
+    servePush(accept, req, res, path).catch((error: unknown) => {
+      if (!res.headersSent) addCorsHeaders(res);
+      answerFailure(deps.log, error, res, { method: req.method, route: path.route });
+    });
   };
 }

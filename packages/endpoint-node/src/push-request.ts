@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acceptPush, type AcceptPushDeps } from './accept-push';
+import { CORS_HEADERS, addCorsHeaders } from './cors';
 import { sendRejection } from './http-errors';
 import { readBody } from './read-body';
 
@@ -73,8 +74,8 @@ export function plainPushPath(url: string): PushPath | undefined {
 }
 
 /**
- * Reads the body, runs {@link acceptPush} and writes its outcome: `201` with `Location`
- * and `TTL`, or the rejection's JSON error. Rejects when the body cannot be read (the
+ * Reads the body, runs {@link acceptPush} and writes its outcome with the CORS headers:
+ * `201` with `Location` and `TTL`, or the rejection's JSON error. Rejects when the body cannot be read (the
  * error carries status 400 if the client went away) or on a programming error; the
  * caller answers those like express's error handler does.
  */
@@ -100,10 +101,18 @@ export async function servePush(
   });
   switch (outcome.kind) {
     case 'accepted':
-      res.writeHead(201, { Location: outcome.location, TTL: String(outcome.ttlSeconds) });
+      // One writeHead with every header: cheaper than a setHeader call per header.
+      res.writeHead(201, [
+        ...CORS_HEADERS,
+        'Location',
+        outcome.location,
+        'TTL',
+        String(outcome.ttlSeconds),
+      ]);
       res.end();
       return;
     case 'rejected':
+      addCorsHeaders(res);
       sendRejection(res, outcome.rejection);
       return;
   }

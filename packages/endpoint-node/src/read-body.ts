@@ -43,7 +43,8 @@ export function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Bu
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(chunks.length === 0 ? EMPTY : Buffer.concat(chunks, keptBytes));
+      // A small body usually arrives in one chunk, which needs no copy.
+      resolve(chunks.length <= 1 ? (chunks[0] ?? EMPTY) : Buffer.concat(chunks, keptBytes));
     };
     const onError = (error: Error): void => {
       cleanup();
