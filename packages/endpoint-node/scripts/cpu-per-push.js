@@ -3,10 +3,13 @@
 // sends it keep-alive pushes (v2 token, one VAPID JWT so every push after the first is a
 // cache hit, 64 B body) and reads the child's process.cpuUsage() around the timed run.
 //
-//   pnpm -F @herald/endpoint-node build && node scripts/cpu-per-push.js \
+//   pnpm -F @herald/endpoint-node cpu-per-push \
 //     [--pushes 20000] [--concurrency 16] [--runs 5] [--profile DIR]
 //
-// --profile writes a .cpuprofile of the child (node --cpu-prof) into DIR.
+// (it builds this package; core and runtime must be built, as `pnpm install` leaves
+// them). --profile writes a .cpuprofile of the child (node --cpu-prof) into DIR.
+// The bus here hands commands over by reference, so the NATS bus's JSON encoding
+// (about 1.5 µs per push) is not included.
 'use strict';
 const { fork } = require('node:child_process');
 const { generateKeyPairSync, randomBytes, sign } = require('node:crypto');
