@@ -18,6 +18,8 @@ import { createConnectionMetrics } from './connection-metrics';
 import { InFlightWork } from './in-flight-work';
 import { handleNodeCommand } from './node-inbox';
 import { SessionRegistry } from './registry';
+import { messageStoreThrough, routerStoreThrough } from './storage/stores-through';
+import { StorageQueue } from './storage/storage-queue';
 import { ConnectionClock } from './session/session-context';
 import type { SessionContext } from './session/session-context';
 import { Session } from './session/session';
@@ -87,12 +89,17 @@ export async function createConnectionNode(
     options.registry,
     () => transport?.connectionCount() ?? 0,
   );
+  // Every storage call of the node's sessions and inbox waits its turn here.
+  const storageQueue = new StorageQueue(settings.storageConcurrency);
+  const queued = <T>(call: () => Promise<T>): Promise<T> => storageQueue.run(call);
+  const routerStore = routerStoreThrough(options.routerStore, queued);
+  const messageStore = messageStoreThrough(options.messageStore, queued);
   const ctx: SessionContext = {
     nodeId: options.nodeId,
     publicOrigin: options.publicOrigin,
     keys: options.keys,
-    routerStore: options.routerStore,
-    messageStore: options.messageStore,
+    routerStore,
+    messageStore,
     bus: options.bus,
     clock: options.clock,
     log,

@@ -28,6 +28,19 @@ export interface ConnectionSettings {
   readonly maxConnections: number;
   /** How often broadcast versions are re-read from the broadcast store; 0 = only at start. */
   readonly broadcastPollMs: number;
+  /**
+   * Storage calls the node has in flight at once; the rest wait in arrival order. A
+   * reconnect storm then costs latency, not failed hellos. Keep it at or below the
+   * storage client's connection pool.
+   */
+  readonly storageConcurrency: number;
+  /**
+   * Attempts at a storage call that decides whether a client stays connected (the claim
+   * at `hello`, a drain's fetch) before the socket is closed 1011; at least 1.
+   */
+  readonly storageAttempts: number;
+  /** Wait before the second attempt; it doubles for each later one. */
+  readonly storageRetryMs: number;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
@@ -39,6 +52,9 @@ export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   clientPingMinIntervalMs: 45_000,
   maxConnections: 0,
   broadcastPollMs: 30_000,
+  storageConcurrency: 64,
+  storageAttempts: 3,
+  storageRetryMs: 200,
 };
 
 /** Fills defaults and rejects values that would make the node misbehave silently. */
@@ -61,6 +77,11 @@ export function resolveConnectionSettings(
     throw new RangeError('idleTimeoutSeconds must be 0 (off) or at least 8');
   }
   if (settings.maxFrameBytes < 1024) throw new RangeError('maxFrameBytes must be at least 1024');
+  for (const name of ['storageConcurrency', 'storageAttempts'] as const) {
+    if (!Number.isInteger(settings[name]) || settings[name] < 1) {
+      throw new RangeError(`${name} must be a whole number of at least 1`);
+    }
+  }
   if (!Number.isInteger(settings.maxConnections)) {
     throw new RangeError('maxConnections must be a whole number (0 = unlimited)');
   }

@@ -65,16 +65,47 @@ describe('a session before and at hello', () => {
     expect(client.transport.sent).toEqual([]);
   });
 
-  it('closes 1011 SM when storage fails while claiming the uaid', async () => {
+  it('closes 1011 SM when storage still fails after every claim attempt', async () => {
     class FailingRouterStore extends MemoryRouterStore {
+      claims = 0;
       override claim(): Promise<never> {
+        this.claims += 1;
         return Promise.reject(new Error('storage down'));
       }
     }
-    const world = createWorld({ routerStore: new FailingRouterStore() });
-    const client = new TestNode(world, NODE_A).connect();
+    const routerStore = new FailingRouterStore();
+    const world = createWorld({ routerStore });
+    const client = new TestNode(world, NODE_A, { storageAttempts: 3, storageRetryMs: 1 }).connect();
     client.send({ messageType: 'hello', uaid: newUaid() });
     expect(await client.closed()).toEqual({ code: 1011, reason: 'SM' });
+    expect(routerStore.claims).toBe(3);
+  });
+
+  it('claims again with a newer connection time when a claim fails, and says hello', async () => {
+    class FlakyRouterStore extends MemoryRouterStore {
+      readonly claimedAtMs: number[] = [];
+      override claim(
+        ...args: Parameters<MemoryRouterStore['claim']>
+      ): ReturnType<MemoryRouterStore['claim']> {
+        this.claimedAtMs.push(args[1].connectedAtMs);
+        // The first attempt lands but its answer is lost, as with a timed-out request.
+        const landed = super.claim(...args);
+        return this.claimedAtMs.length === 1
+          ? landed.then(() => Promise.reject(new Error('timed out')))
+          : landed;
+      }
+    }
+    const routerStore = new FlakyRouterStore();
+    const world = createWorld({ routerStore });
+    const uaid = newUaid();
+    await routerStore.addChannel(uaid, newChannelId(), {
+      nodeId: 'node-b' as NodeId,
+      connectedAtMs: world.clock.nowMs() - 60_000,
+    });
+    const client = new TestNode(world, NODE_A, { storageRetryMs: 1 }).connect();
+    expect(await client.hello(uaid)).toMatchObject({ status: 200, uaid });
+    expect(routerStore.claimedAtMs).toHaveLength(2);
+    expect(routerStore.claimedAtMs[1]).toBeGreaterThan(routerStore.claimedAtMs[0]!);
   });
 
   it.each([

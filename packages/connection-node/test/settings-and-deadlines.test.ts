@@ -12,6 +12,9 @@ describe('connection settings', () => {
       clientPingMinIntervalMs: 45_000,
       maxConnections: 0,
       broadcastPollMs: 30_000,
+      storageConcurrency: 64,
+      storageAttempts: 3,
+      storageRetryMs: 200,
     });
     expect(resolveConnectionSettings({ drainBatchSize: 3 })).toEqual({
       ...DEFAULT_CONNECTION_SETTINGS,
@@ -25,6 +28,8 @@ describe('connection settings', () => {
     ['an empty drain batch', { drainBatchSize: 0 }],
     ['a non-number', { maxFrameBytes: Number.NaN }],
     ['a fractional connection cap', { maxConnections: 1.5 }],
+    ['no storage call in flight', { storageConcurrency: 0 }],
+    ['no storage attempt', { storageAttempts: 0 }],
   ])('refuses %s', (_what, overrides) => {
     expect(() => resolveConnectionSettings(overrides)).toThrow(RangeError);
   });

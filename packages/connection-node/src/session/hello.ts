@@ -1,5 +1,6 @@
 import { newUaid, parseUaid } from '@herald/core';
 import type { ClaimOutcome, Owner, Uaid } from '@herald/core';
+import { retryStorage } from '../storage/storage-retry';
 import type { SessionContext } from './session-context';
 
 /** What a `hello` turns into (push-protocol.md §2.4). */
@@ -24,18 +25,32 @@ export type HelloOutcome =
  * Resolves the uaid a `hello` asked for. A known uaid is claimed in the router table
  * *before* storage is drained, which is what makes the connect path race-free against an
  * endpoint that stores before it looks the owner up (design.md §2).
+ *
+ * A failed claim is retried (`settings.storageAttempts`) while `stillWanted()`; each
+ * attempt takes a new `connectedAtMs`, because a first attempt that did land would make
+ * a retry with the same timestamp lose to itself ("superseded").
  */
 export async function identify(
   requestedUaid: string | undefined,
-  ctx: Pick<SessionContext, 'nodeId' | 'routerStore' | 'connectionClock' | 'log'>,
+  ctx: Pick<SessionContext, 'nodeId' | 'routerStore' | 'connectionClock' | 'log' | 'settings'>,
+  stillWanted: () => boolean,
 ): Promise<HelloOutcome> {
-  const connectedAtMs = ctx.connectionClock.next();
   const uaid = parseUaid(requestedUaid);
-  if (uaid === undefined) return { kind: 'new-user', uaid: newUaid(), connectedAtMs };
+  if (uaid === undefined) {
+    return { kind: 'new-user', uaid: newUaid(), connectedAtMs: ctx.connectionClock.next() };
+  }
 
+  let connectedAtMs = 0;
   let claim: ClaimOutcome;
   try {
-    claim = await ctx.routerStore.claim(uaid, { nodeId: ctx.nodeId, connectedAtMs });
+    claim = await retryStorage(
+      () => {
+        connectedAtMs = ctx.connectionClock.next();
+        return ctx.routerStore.claim(uaid, { nodeId: ctx.nodeId, connectedAtMs });
+      },
+      ctx.settings,
+      stillWanted,
+    );
   } catch (error) {
     ctx.log.warn({ err: error }, 'claiming a uaid at hello failed');
     return { kind: 'storage-unavailable' };

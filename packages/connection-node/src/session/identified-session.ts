@@ -22,6 +22,7 @@ import type {
 import { asFrameBroadcasts, isEmptyReply } from '../broadcasts/broadcast-versions';
 import type { WireBroadcasts } from '../broadcasts/broadcast-versions';
 import type { DeliverySource } from '../connection-metrics';
+import { retryStorage } from '../storage/storage-retry';
 import { DeliveryLedger } from './delivery-ledger';
 import type { Session } from './session';
 import type { SessionContext } from './session-context';
@@ -135,10 +136,12 @@ export class IdentifiedSession {
     this.recheck = false;
     let fetched: Notification[];
     try {
-      fetched = await messageStore.fetch(this.uaid, {
-        limit: settings.drainBatchSize,
-        nowMs: clock.nowMs(),
-      });
+      fetched = await retryStorage(
+        () =>
+          messageStore.fetch(this.uaid, { limit: settings.drainBatchSize, nowMs: clock.nowMs() }),
+        settings,
+        () => !this.session.isClosed,
+      );
     } catch (error) {
       log.warn({ err: error, uaid: this.uaid }, 'fetching stored messages failed');
       return this.session.closeWith('storage-unavailable');

@@ -211,7 +211,7 @@ export class Session implements BroadcastSubscriber {
 
   private async hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     this.identifying = true;
-    const outcome = await identify(frame.uaid, this.ctx);
+    const outcome = await identify(frame.uaid, this.ctx, () => !this.closed);
     this.identifying = false;
     if (this.closed) return;
     if (outcome.kind === 'superseded' || outcome.kind === 'storage-unavailable') {
