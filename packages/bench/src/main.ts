@@ -1,6 +1,7 @@
 /**
- * `pnpm bench`: runs the benchmark suite (quick profile by default; `--full`, `--smoke`)
- * and writes `bench/results/<timestamp>.json`, a Markdown summary and two SVG charts
+ * `pnpm bench`: runs the benchmark suite (quick profile by default; `--full`, `--smoke`;
+ * `--only storm,push` for a focused run of some scenarios, see `SCENARIO_NAMES`) and
+ * writes `bench/results/<timestamp>.json`, a Markdown summary and two SVG charts
  * (`--out-dir <dir>` to write elsewhere). Every process it starts is stopped at the end,
  * on failure, and on SIGINT/SIGTERM.
  */
@@ -14,30 +15,45 @@ import type { BenchResults } from './results';
 import { renderCharts } from './report/charts';
 import { renderSummary } from './report/markdown-summary';
 import { judgeTargets } from './report/targets';
-import { runScenarios } from './run-scenarios';
+import { SCENARIO_NAMES, runScenarios } from './run-scenarios';
+import type { ScenarioName } from './run-scenarios';
 
 interface Flags {
   readonly profile: BenchProfile;
   readonly outDir: string;
+  readonly only?: ReadonlySet<ScenarioName>;
+}
+
+const USAGE = `usage: bench [--quick | --full | --smoke] [--only ${SCENARIO_NAMES.join('|')}[,…]] [--out-dir <dir>]`;
+
+function isScenarioName(name: string): name is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(name);
 }
 
 function parseFlags(argv: string[]): Flags {
   let profile = PROFILES.quick;
   let outDir = resolve(__dirname, '..', '..', '..', 'bench', 'results');
+  let only: Set<ScenarioName> | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (flag === '--full') profile = PROFILES.full;
+    if (flag === '--only') {
+      for (const name of (argv[++i] ?? '').split(',')) {
+        if (!isScenarioName(name)) {
+          console.error(`${USAGE} (unknown scenario: ${name})`);
+          process.exit(2);
+        }
+        (only ??= new Set()).add(name);
+      }
+    } else if (flag === '--full') profile = PROFILES.full;
     else if (flag === '--smoke') profile = PROFILES.smoke;
     else if (flag === '--quick') profile = PROFILES.quick;
     else if (flag === '--out-dir') outDir = resolve(argv[++i] ?? outDir);
     else {
-      console.error(
-        `usage: bench [--quick | --full | --smoke] [--out-dir <dir>] (unknown: ${flag})`,
-      );
+      console.error(`${USAGE} (unknown: ${flag})`);
       process.exit(2);
     }
   }
-  return { profile, outDir };
+  return { profile, outDir, ...(only === undefined ? {} : { only }) };
 }
 
 function gitCommit(): string {
@@ -76,7 +92,7 @@ function emptyResults(profile: BenchProfile, startedAt: Date): BenchResults {
 }
 
 async function main(): Promise<number> {
-  const { profile, outDir } = parseFlags(process.argv.slice(2));
+  const { profile, outDir, only } = parseFlags(process.argv.slice(2));
   const startedAt = new Date();
   const stamp = startedAt
     .toISOString()
@@ -109,7 +125,16 @@ async function main(): Promise<number> {
   try {
     log(`profile ${profile.name}: starting nats-server, DynamoDB Local and the counting proxy`);
     await env.start();
-    await runScenarios({ env, profile, results, outDir, stamp, log, checkpoint: write });
+    await runScenarios({
+      env,
+      profile,
+      results,
+      outDir,
+      stamp,
+      log,
+      checkpoint: write,
+      ...(only === undefined ? {} : { only }),
+    });
   } catch (error) {
     results.failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
     log(`failed: ${String(error)}`);

@@ -58,8 +58,12 @@ export interface StormResult {
   readonly helloed: number;
   /** From the simultaneous reconnect to the last hello reply. */
   readonly allHelloedMs: number;
-  /** From the reconnect until every agent has all its stored notifications (-1: never). */
-  readonly allDrainedMs: number;
+  /**
+   * From the reconnect until every agent that said hello holds all its stored
+   * notifications; null when that did not happen within `drainTimeoutMs`.
+   */
+  readonly allDrainedMs: number | null;
+  readonly drainTimeoutMs: number;
   readonly received: number;
   readonly missing: number;
   readonly duplicates: number;

@@ -20,6 +20,17 @@ import { runPushStep } from './scenarios/push-step';
 import { runReconnectStorm } from './scenarios/reconnect-storm';
 import { summarise } from './stats';
 
+/** What `--only` can pick; the Herald node and its agents are set up for any but `baselines`. */
+export const SCENARIO_NAMES = [
+  'baselines',
+  'idle',
+  'push',
+  'endpoint',
+  'storm',
+  'reuseport',
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
 export interface RunContext {
   readonly env: BenchEnvironment;
   readonly profile: BenchProfile;
@@ -28,13 +39,22 @@ export interface RunContext {
   readonly stamp: string;
   readonly log: (line: string) => void;
   readonly checkpoint: () => void;
+  /** Run only these scenarios (`--only`); undefined runs every one. */
+  readonly only?: ReadonlySet<ScenarioName>;
 }
 
 const MESSAGE_TABLE = 'herald_message';
 
 export async function runScenarios(c: RunContext): Promise<void> {
   const { env, profile: p, results, log } = c;
-  const attempt = async (name: string, run: () => Promise<void>): Promise<void> => {
+  const selected = (...names: ScenarioName[]): boolean =>
+    c.only === undefined || names.some((name) => c.only?.has(name));
+  const attempt = async (
+    scenario: ScenarioName[],
+    name: string,
+    run: () => Promise<void>,
+  ): Promise<void> => {
+    if (!selected(...scenario)) return;
     log(name);
     try {
       await run();
@@ -48,6 +68,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
   };
 
   await attempt(
+    ['baselines'],
     `baselines at ${p.targetRate}/s: NATS publish→receive, DynamoDB Local PutItem`,
     async () => {
       results.baselines.natsPublishReceive = await natsLatency(
@@ -69,55 +90,64 @@ export async function runScenarios(c: RunContext): Promise<void> {
   const fleets = env.startFleets(p.fleets);
   results.idleDensity.singleProcess = { processes: 1, herald: [], bareUws: [] };
 
-  await attempt('scenario 1 baseline: bare uWS, one process; then uWS send→receive', async () => {
-    const bare = await env.startBareServers(1);
-    try {
-      results.idleDensity.singleProcess!.bareUws = await measureIdleDensity({
-        servers: bare.servers,
-        fleets,
-        url: bare.url,
-        group: 'bare',
-        steps: p.idleSteps,
-        log,
-      });
-      await collectReceipts(fleets, 0, 0);
-      await bare.servers[0]!.ipc.request(
-        'send',
-        { rate: p.targetRate, count: p.baselineSamples },
-        600_000,
-      );
-      const receipts = await collectReceipts(fleets, p.baselineSamples, 2_000);
-      results.baselines.uwsSendReceive = summarise(
-        [...receipts.byId].map(([sentNs, receivedNs]) => (receivedNs - Number(sentNs)) / 1e6),
-      );
-      log(`  uWS send ${JSON.stringify(results.baselines.uwsSendReceive)}`);
-    } finally {
-      await closeGroup(fleets, 'bare');
-      await Promise.all(bare.servers.map((s) => env.group.stop(s.handle)));
-    }
-  });
+  await attempt(
+    ['idle', 'baselines'],
+    'scenario 1 baseline: bare uWS, one process; then uWS send→receive',
+    async () => {
+      const bare = await env.startBareServers(1);
+      try {
+        results.idleDensity.singleProcess!.bareUws = await measureIdleDensity({
+          servers: bare.servers,
+          fleets,
+          url: bare.url,
+          group: 'bare',
+          steps: p.idleSteps,
+          log,
+        });
+        await collectReceipts(fleets, 0, 0);
+        await bare.servers[0]!.ipc.request(
+          'send',
+          { rate: p.targetRate, count: p.baselineSamples },
+          600_000,
+        );
+        const receipts = await collectReceipts(fleets, p.baselineSamples, 2_000);
+        results.baselines.uwsSendReceive = summarise(
+          [...receipts.byId].map(([sentNs, receivedNs]) => (receivedNs - Number(sentNs)) / 1e6),
+        );
+        log(`  uWS send ${JSON.stringify(results.baselines.uwsSendReceive)}`);
+      } finally {
+        await closeGroup(fleets, 'bare');
+        await Promise.all(bare.servers.map((s) => env.group.stop(s.handle)));
+      }
+    },
+  );
 
   let endpoint: ProbedProcess | undefined;
   let connection: ProbedProcess | undefined;
   let origin = '';
   let connectionUrl = '';
-  await attempt('scenario 1: Herald, one connection-node process', async () => {
-    const started = await env.startEndpointNode();
-    endpoint = started.node;
-    origin = started.origin;
-    const nodes = await env.startConnectionNodes(1, origin);
-    connection = nodes.nodes[0];
-    connectionUrl = nodes.url;
-    results.idleDensity.singleProcess!.herald = await measureIdleDensity({
-      servers: nodes.nodes,
-      fleets,
-      url: connectionUrl,
-      group: 'main',
-      steps: p.idleSteps,
-      withKey: env.vapid.publicKey,
-      log,
-    });
-  });
+  // Scenarios 2–4 run against the agents this connects; without `idle` it fills in one step.
+  await attempt(
+    ['idle', 'push', 'endpoint', 'storm'],
+    'scenario 1: Herald, one connection-node process',
+    async () => {
+      const started = await env.startEndpointNode();
+      endpoint = started.node;
+      origin = started.origin;
+      const nodes = await env.startConnectionNodes(1, origin);
+      connection = nodes.nodes[0];
+      connectionUrl = nodes.url;
+      results.idleDensity.singleProcess!.herald = await measureIdleDensity({
+        servers: nodes.nodes,
+        fleets,
+        url: connectionUrl,
+        group: 'main',
+        steps: selected('idle') ? p.idleSteps : p.idleSteps.slice(-1),
+        withKey: env.vapid.publicKey,
+        log,
+      });
+    },
+  );
 
   const generator = env.startGenerator();
   const common = () => {
@@ -127,6 +157,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
   };
 
   await attempt(
+    ['push'],
     `scenario 2: push throughput and latency at ${p.pushRates.join(', ')}/s and up`,
     async () => {
       const base = common();
@@ -147,6 +178,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
   );
 
   await attempt(
+    ['push'],
     `CPU profiles of the endpoint and connection node at ${p.targetRate * 2}/s (not counted)`,
     async () => {
       const base = common();
@@ -196,29 +228,35 @@ export async function runScenarios(c: RunContext): Promise<void> {
     },
   );
 
-  await attempt('scenario 3: endpoint CPU per push (VAPID hit/miss, 4 KB, v1/v2)', async () => {
-    const base = common();
-    const perFleet = Math.ceil(
-      Math.min(p.endpointCpuPushes, results.pushThroughput.agents) / fleets.length,
-    );
-    await Promise.all(
-      fleets.map((f) => f.ipc.request('register-v1', { group: 'main', count: perFleet }, 300_000)),
-    );
-    await generator.request('set-subscriptions', {
-      set: 'v1',
-      subscriptions: await subscriptionsOf(fleets, 'main', 'v1'),
-    });
-    results.endpointCpu.variants = await measureEndpointCpu({
-      ...base,
-      rate: p.targetRate,
-      pushes: p.endpointCpuPushes,
-      v2Set: 'v2',
-      v1Set: 'v1',
-      log,
-    });
-  });
+  await attempt(
+    ['endpoint'],
+    'scenario 3: endpoint CPU per push (VAPID hit/miss, 4 KB, v1/v2)',
+    async () => {
+      const base = common();
+      const perFleet = Math.ceil(
+        Math.min(p.endpointCpuPushes, results.pushThroughput.agents) / fleets.length,
+      );
+      await Promise.all(
+        fleets.map((f) =>
+          f.ipc.request('register-v1', { group: 'main', count: perFleet }, 300_000),
+        ),
+      );
+      await generator.request('set-subscriptions', {
+        set: 'v1',
+        subscriptions: await subscriptionsOf(fleets, 'main', 'v1'),
+      });
+      results.endpointCpu.variants = await measureEndpointCpu({
+        ...base,
+        rate: p.targetRate,
+        pushes: p.endpointCpuPushes,
+        v2Set: 'v2',
+        v1Set: 'v1',
+        log,
+      });
+    },
+  );
 
-  await attempt(`scenario 4: reconnect storm of ${p.stormAgents}`, async () => {
+  await attempt(['storm'], `scenario 4: reconnect storm of ${p.stormAgents}`, async () => {
     const base = common();
     results.reconnectStorm = await runReconnectStorm({
       ...base,
@@ -241,6 +279,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
   const total = p.reusePortNodes * p.reusePortPerNode;
   results.idleDensity.reusePort = { processes: p.reusePortNodes, herald: [], bareUws: [] };
   await attempt(
+    ['reuseport'],
     `scenario 1 over SO_REUSEPORT: ${p.reusePortNodes} bare uWS processes, ${total} connections`,
     async () => {
       const bare = await env.startBareServers(p.reusePortNodes);
@@ -260,6 +299,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
     },
   );
   await attempt(
+    ['reuseport'],
     `scenario 1 over SO_REUSEPORT: ${p.reusePortNodes} Herald connection nodes, ${total} connections`,
     async () => {
       const nodes = await env.startConnectionNodes(

@@ -36,7 +36,8 @@ let notifications = 0;
 let verified = 0;
 let verifyFailures = 0;
 let unexpectedCloses = 0;
-let drainWatch: (() => void) | undefined;
+/** Told of every notification an agent receives while a storm is measured. */
+let drainWatch: ((agent: Agent) => void) | undefined;
 
 function onFrame(
   agent: Agent,
@@ -72,7 +73,7 @@ function onFrame(
     socket.send(
       `{"messageType":"ack","updates":[{"channelID":"${frame.channelID}","version":"${frame.version}"}]}`,
     );
-    drainWatch?.();
+    drainWatch?.(agent);
     return;
   }
   const waiter = pending.get(frame.messageType ?? '');
@@ -319,7 +320,9 @@ serveIpc(async (type, body) => {
 
 /**
  * The storm: every agent reconnects at once with its uaid and waits for its stored
- * notifications. Resolves when each agent has `expectPerAgent` or the time is up.
+ * notifications. Resolves when each agent that said hello holds `expectPerAgent`, or the
+ * time is up (`drainedMs: null`). Agents whose hello failed are errors and are not
+ * waited for: they can receive nothing.
  */
 async function reconnect(
   agents: Agent[],
@@ -335,25 +338,25 @@ async function reconnect(
   }
   let helloMs = 0;
   let helloed = 0;
+  let settledHellos = 0;
+  /** Hello'd agents holding every message they expect, counted as they get there. */
+  let complete = 0;
   const errors: string[] = [];
-  const drained = new Promise<number>((resolve) => {
-    let pending = agents.filter((a) => a.received < expectPerAgent).length;
-    const timer = setTimeout(() => resolve(-1), timeoutMs);
-    const check = (): void => {
-      pending = agents.filter((a) => a.received < expectPerAgent).length;
-      if (pending === 0) {
-        clearTimeout(timer);
-        drainWatch = undefined;
-        resolve(performance.now() - startedMs);
-      }
-    };
-    let ticks = 0;
-    drainWatch = () => {
-      // Counting all agents on every notification would be quadratic: check every 64.
-      if (++ticks % 64 === 0 || pending <= 64) check();
-    };
-    check();
-  });
+  let finishDrain: (drainedMs: number | null) => void = () => undefined;
+  const drained = new Promise<number | null>((resolve) => (finishDrain = resolve));
+  const deadline = setTimeout(() => finishDrain(null), timeoutMs);
+  const checkDrained = (): void => {
+    if (settledHellos === agents.length && complete === helloed) {
+      finishDrain(performance.now() - startedMs);
+    }
+  };
+  const helloedAgents = new Set<Agent>();
+  drainWatch = (agent) => {
+    if (agent.received === expectPerAgent && helloedAgents.has(agent)) {
+      complete += 1;
+      checkDrained();
+    }
+  };
   await Promise.all(
     agents.map(async (agent) => {
       try {
@@ -370,15 +373,22 @@ async function reconnect(
         if (hello.status !== 200) throw new Error(`hello status ${hello.status}`);
         if (hello.uaid !== agent.uaid) throw new Error('hello gave a new uaid');
         helloed += 1;
+        helloedAgents.add(agent);
+        // Notifications may arrive right behind the hello reply, before this line runs.
+        if (agent.received >= expectPerAgent) complete += 1;
         helloMs = performance.now() - startedMs;
       } catch (error) {
         if (errors.length < 5) errors.push(error instanceof Error ? error.message : String(error));
         else errors.push('');
+      } finally {
+        settledHellos += 1;
       }
     }),
   );
+  checkDrained();
   emitEvent({ type: 'storm-helloed', helloed });
   const drainedMs = await drained;
+  clearTimeout(deadline);
   drainWatch = undefined;
   const received = agents.reduce((sum, a) => sum + a.received, 0);
   const duplicates = agents.reduce((sum, a) => sum + a.duplicates, 0);

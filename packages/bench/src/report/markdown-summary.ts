@@ -1,5 +1,6 @@
 /** Renders a run's results as the Markdown summary written next to its JSON. */
 import type { BenchResults } from '../results';
+import { describeDrain } from './describe-drain';
 
 function row(cells: (string | number | undefined)[]): string {
   return `| ${cells.map((c) => (c === undefined ? '' : String(c))).join(' | ')} |`;
@@ -145,7 +146,7 @@ export function renderSummary(
   if (s.agents !== undefined) {
     lines.push(
       `${s.agents} agents with ${s.storedAccepted}/${s.storedPushes} stored pushes reconnected at once: ${s.helloed} hello'd, ` +
-        `all hello'd after ${s.allHelloedMs} ms, all drained after ${s.allDrainedMs} ms; ${s.received} received, ` +
+        `all hello'd after ${s.allHelloedMs} ms, all ${describeDrain(s)}; ${s.received} received, ` +
         `${s.missing} missing, ${s.duplicates} duplicates, ${s.errors} errors${s.errorSamples?.length ? ` (${s.errorSamples.join('; ')})` : ''}. ` +
         `Connection-node CPU ${s.connectionCpuMs} ms; DynamoDB ${JSON.stringify(s.dynamoDbRequests)}.`,
     );

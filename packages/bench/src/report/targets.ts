@@ -3,6 +3,7 @@
  * measure is reported with `met: undefined` rather than guessed.
  */
 import type { BenchResults, TargetOutcome } from '../results';
+import { describeDrain } from './describe-drain';
 
 const KB = 1024;
 
@@ -119,13 +120,13 @@ export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome
     measured:
       storm.agents === undefined
         ? 'n/a'
-        : `${storm.errors} errors, ${storm.missing} missing, ${storm.duplicates} duplicates; all hello'd in ${storm.allHelloedMs} ms, drained in ${storm.allDrainedMs} ms`,
+        : `${storm.errors} errors, ${storm.missing} missing, ${storm.duplicates} duplicates; all hello'd in ${storm.allHelloedMs} ms, ${describeDrain(storm)}`,
     baseline: '—',
     ratio: '—',
     met:
       storm.agents === undefined
         ? undefined
-        : storm.errors === 0 && storm.missing === 0 && (storm.allDrainedMs ?? -1) >= 0,
+        : storm.errors === 0 && storm.missing === 0 && typeof storm.allDrainedMs === 'number',
   });
   return out;
 }

@@ -9,6 +9,7 @@ import { subscriptionsOf } from '../load/fleet-operations';
 import type { SentPush } from '../load/push-generator-process';
 import type { IpcChannel } from '../processes/ipc-channel';
 import type { ProbedProcess } from '../processes/herald-node';
+import { describeDrain } from '../report/describe-drain';
 import type { StormResult } from '../results';
 
 export interface StormOptions {
@@ -26,11 +27,15 @@ export interface StormOptions {
   readonly log: (line: string) => void;
 }
 
+/** How long the agents wait for their stored notifications after reconnecting. */
+const DRAIN_TIMEOUT_MS = 120_000;
+
 interface FleetStorm {
   agents: number;
   helloed: number;
   helloMs: number;
-  drainedMs: number;
+  /** null: not drained within the timeout. */
+  drainedMs: number | null;
   received: number;
   duplicates: number;
   missing: number;
@@ -76,9 +81,9 @@ export async function runReconnectStorm(o: StormOptions): Promise<StormResult> {
           count: perFleet,
           url: o.url,
           expectPerAgent: o.messagesPerAgent,
-          timeoutMs: 120_000,
+          timeoutMs: DRAIN_TIMEOUT_MS,
         },
-        180_000,
+        DRAIN_TIMEOUT_MS + 60_000,
       ),
     ),
   );
@@ -99,9 +104,10 @@ export async function runReconnectStorm(o: StormOptions): Promise<StormResult> {
     storedAccepted,
     helloed: sum((f) => f.helloed),
     allHelloedMs: Math.round(Math.max(...outcomes.map((f) => f.helloMs))),
-    allDrainedMs: outcomes.some((f) => f.drainedMs < 0)
-      ? -1
-      : Math.round(Math.max(...outcomes.map((f) => f.drainedMs))),
+    allDrainedMs: outcomes.some((f) => f.drainedMs === null)
+      ? null
+      : Math.round(Math.max(...outcomes.map((f) => f.drainedMs ?? 0))),
+    drainTimeoutMs: DRAIN_TIMEOUT_MS,
     received: sum((f) => f.received),
     missing: sum((f) => f.missing),
     duplicates: sum((f) => f.duplicates),
@@ -120,7 +126,7 @@ export async function runReconnectStorm(o: StormOptions): Promise<StormResult> {
     dynamoDbRequests,
   };
   o.log(
-    `  storm of ${result.agents}: all hello'd in ${result.allHelloedMs} ms, drained in ${result.allDrainedMs} ms, ` +
+    `  storm of ${result.agents}: all hello'd in ${result.allHelloedMs} ms, ${describeDrain(result)}, ` +
       `${result.received} received, ${result.missing} missing, ${result.duplicates} duplicates, ${result.errors} errors`,
   );
   return result;
