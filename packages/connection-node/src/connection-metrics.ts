@@ -53,6 +53,14 @@ export const NO_METRICS: ConnectionMetrics = {
 /** Firefox's ack codes (push-protocol.md §2.2); anything else is lumped as `other`. */
 const KNOWN_ACK_CODES: ReadonlySet<number> = new Set([100, 101, 102]);
 
+/** Every bus command type, one series each. */
+const NODE_COMMAND_TYPES = Object.keys({
+  deliver: true,
+  'check-storage': true,
+  disconnect: true,
+  'broadcasts-changed': true,
+} satisfies Record<NodeCommandType, true>) as NodeCommandType[];
+
 /** Seconds from a notification frame to its ack: a live user agent answers in well under one. */
 const ACK_LATENCY_BUCKETS_SECONDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -76,85 +84,143 @@ export function createConnectionMetrics(
       this.set(connectionsOpen());
     },
   });
-  const hellos = new Counter({
-    name: 'herald_hellos_total',
-    help: 'hello frames handled, by outcome: new (fresh uaid), returning (known uaid), rejected (socket closed).',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
-  const registrations = new Counter({
-    name: 'herald_registers_total',
-    help: 'register frames answered with status 200.',
-    registers,
-  });
-  const unregistrations = new Counter({
-    name: 'herald_unregisters_total',
-    help: 'unregister frames answered with status 200.',
-    registers,
-  });
-  const deliveries = new Counter({
-    name: 'herald_deliveries_total',
-    help: 'notification frames sent, by source: live (from the bus) or stored (from a storage drain).',
-    labelNames: ['source'] as const,
-    registers,
-  });
-  const acks = new Counter({
-    name: 'herald_acks_total',
-    help: 'ack updates received, by client code (100, 101, 102, other, none).',
-    labelNames: ['code'] as const,
-    registers,
-  });
+  // Hot-path counts are plain numbers copied into prom-client when it is scraped: an
+  // `inc` with labels hashes and validates them on every call, a cost per push.
+  const counter = (name: string, help: string): ScrapedTally =>
+    new ScrapedTally({ name, help, registers });
+  const labelled = <L extends string>(
+    name: string,
+    help: string,
+    label: string,
+    values: readonly L[],
+  ): LabelledTally<L> => new LabelledTally({ name, help, registers }, label, values);
+
+  const hellos = labelled(
+    'herald_hellos_total',
+    'hello frames handled, by outcome: new (fresh uaid), returning (known uaid), rejected (socket closed).',
+    'outcome',
+    ['new', 'returning', 'rejected'],
+  );
+  const registrations = counter(
+    'herald_registers_total',
+    'register frames answered with status 200.',
+  );
+  const unregistrations = counter(
+    'herald_unregisters_total',
+    'unregister frames answered with status 200.',
+  );
+  const deliveries = labelled(
+    'herald_deliveries_total',
+    'notification frames sent, by source: live (from the bus) or stored (from a storage drain).',
+    'source',
+    ['live', 'stored'],
+  );
+  const acks = labelled(
+    'herald_acks_total',
+    'ack updates received, by client code (100, 101, 102, other, none).',
+    'code',
+    ['100', '101', '102', 'other', 'none'],
+  );
   const ackLatency = new Histogram({
     name: 'herald_ack_latency_seconds',
     help: 'Time from sending a notification frame (TTL > 0) to receiving its ack.',
     buckets: ACK_LATENCY_BUCKETS_SECONDS,
     registers,
   });
-  const expired = new Counter({
-    name: 'herald_messages_expired_total',
-    help: 'Messages dropped at delivery time because their TTL had run out.',
-    registers,
-  });
-  const drained = new Counter({
-    name: 'herald_stored_drained_total',
-    help: 'Stored messages deleted from storage after their ack.',
-    registers,
-  });
-  const backpressureDrops = new Counter({
-    name: 'herald_backpressure_drops_total',
-    help: 'Frames refused because a socket exceeded its send buffer; the socket is closed.',
-    registers,
-  });
-  const capRejections = new Counter({
-    name: 'herald_connection_cap_rejections_total',
-    help: 'WebSockets closed with 1013 because the node had maxConnections open.',
-    registers,
-  });
-  const busCommands = new Counter({
-    name: 'herald_bus_commands_received_total',
-    help: 'Commands received from the bus, by type.',
-    labelNames: ['type'] as const,
-    registers,
-  });
+  const expired = counter(
+    'herald_messages_expired_total',
+    'Messages dropped at delivery time because their TTL had run out.',
+  );
+  const drained = counter(
+    'herald_stored_drained_total',
+    'Stored messages deleted from storage after their ack.',
+  );
+  const backpressureDrops = counter(
+    'herald_backpressure_drops_total',
+    'Frames refused because a socket exceeded its send buffer; the socket is closed.',
+  );
+  const capRejections = counter(
+    'herald_connection_cap_rejections_total',
+    'WebSockets closed with 1013 because the node had maxConnections open.',
+  );
+  const busCommands = labelled(
+    'herald_bus_commands_received_total',
+    'Commands received from the bus, by type.',
+    'type',
+    NODE_COMMAND_TYPES,
+  );
 
   return {
-    helloCompleted: (outcome) => hellos.inc({ outcome }),
-    registered: () => registrations.inc(),
-    unregistered: () => unregistrations.inc(),
-    delivered: (source) => deliveries.inc({ source }),
+    helloCompleted: (outcome) => hellos.add(outcome),
+    registered: () => registrations.add(),
+    unregistered: () => unregistrations.add(),
+    delivered: (source) => deliveries.add(source),
     acked(code, latencyMs) {
-      acks.inc({ code: ackCodeLabel(code) });
+      acks.add(ackCodeLabel(code));
       if (latencyMs !== undefined) ackLatency.observe(Math.max(0, latencyMs) / 1000);
     },
-    expired: () => expired.inc(),
-    storedDrained: () => drained.inc(),
-    backpressureDropped: () => backpressureDrops.inc(),
-    connectionCapRejected: () => capRejections.inc(),
-    busCommandReceived: (type) => busCommands.inc({ type }),
+    expired: () => expired.add(),
+    storedDrained: () => drained.add(),
+    backpressureDropped: () => backpressureDrops.add(),
+    connectionCapRejected: () => capRejections.add(),
+    busCommandReceived: (type) => busCommands.add(type),
   };
 }
 
-function ackCodeLabel(code: number | undefined): string {
+interface CounterNaming {
+  readonly name: string;
+  readonly help: string;
+  readonly registers: Registry[];
+}
+
+/** A label-less counter counted in a number and copied into prom-client at each scrape. */
+class ScrapedTally {
+  private count = 0;
+
+  constructor(naming: CounterNaming) {
+    const read = (): number => this.count;
+    new Counter({
+      ...naming,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
+  add(): void {
+    this.count += 1;
+  }
+}
+
+/**
+ * A counter with one label of a fixed set of values, counted in numbers and copied into
+ * prom-client at each scrape. A series appears once its value was first counted.
+ */
+class LabelledTally<L extends string> {
+  private readonly counts = new Map<L, number>();
+
+  constructor(naming: CounterNaming, label: string, values: readonly L[]) {
+    for (const value of values) this.counts.set(value, 0);
+    const counts = this.counts;
+    new Counter({
+      ...naming,
+      labelNames: [label],
+      collect() {
+        this.reset();
+        for (const [value, count] of counts) if (count > 0) this.inc({ [label]: value }, count);
+      },
+    });
+  }
+
+  add(value: L): void {
+    this.counts.set(value, (this.counts.get(value) ?? 0) + 1);
+  }
+}
+
+type AckCodeLabel = '100' | '101' | '102' | 'other' | 'none';
+
+function ackCodeLabel(code: number | undefined): AckCodeLabel {
   if (code === undefined) return 'none';
-  return KNOWN_ACK_CODES.has(code) ? String(code) : 'other';
+  return KNOWN_ACK_CODES.has(code) ? (String(code) as AckCodeLabel) : 'other';
 }

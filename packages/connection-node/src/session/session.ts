@@ -163,24 +163,52 @@ export class Session implements BroadcastSubscriber {
       (this.backlog ??= []).push(task);
       return;
     }
-    this.ctx.inFlight.track(this.runFrom(task));
+    this.runFrom(task);
   }
 
-  private async runFrom(first: SessionTask): Promise<void> {
+  /**
+   * Performs `first` and then the backlog, synchronously for as long as tasks finish
+   * synchronously (a live push, a ping): no promise or microtask per push. The first
+   * task that returns a promise continues in {@link continueAfter}, which the node
+   * tracks.
+   */
+  private runFrom(first: SessionTask): void {
     this.running = true;
     let task: SessionTask | undefined = first;
     try {
       while (task !== undefined && !this.closed) {
-        await this.perform(task);
+        const pending = this.perform(task);
+        if (pending !== undefined) {
+          this.ctx.inFlight.track(this.continueAfter(pending));
+          return;
+        }
         task = this.backlog?.shift();
       }
     } catch (error) {
-      this.ctx.log.error({ err: error, uaid: this.uaid }, 'session task failed');
-      this.closeWith('internal-error');
-    } finally {
-      this.running = false;
-      if (this.backlog?.length === 0) this.backlog = undefined;
+      this.fail(error);
     }
+    this.finishRun();
+  }
+
+  private async continueAfter(pending: Promise<void>): Promise<void> {
+    try {
+      await pending;
+    } catch (error) {
+      this.fail(error);
+    }
+    this.finishRun();
+    const next = this.backlog?.shift();
+    if (next !== undefined) this.runFrom(next);
+  }
+
+  private finishRun(): void {
+    this.running = false;
+    if (this.backlog?.length === 0) this.backlog = undefined;
+  }
+
+  private fail(error: unknown): void {
+    this.ctx.log.error({ err: error, uaid: this.uaid }, 'session task failed');
+    this.closeWith('internal-error');
   }
 
   private perform(task: SessionTask): Promise<void> | void {
