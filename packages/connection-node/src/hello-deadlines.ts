@@ -1,6 +1,5 @@
-/** A socket that must say `hello` in time; `openedAtMs` comes from the deadlines' own clock. */
+/** A socket that must say `hello` in time. */
 export interface AwaitingHello {
-  readonly openedAtMs: number;
   /** Closes the socket if it is still waiting for `hello`; a no-op otherwise. */
   expireHello(): void;
 }
@@ -11,9 +10,14 @@ export interface AwaitingHello {
  * a sweep pops from the head until it meets a deadline still in the future. Sockets that
  * said `hello` (or closed) stay queued until their deadline and are then skipped, which
  * bounds the queue to the connections opened within one timeout.
+ *
+ * Open times are kept here, in an array of plain numbers beside the queue, not on the
+ * socket: an idle socket past its deadline carries no timestamp.
  */
 export class HelloDeadlines<T extends AwaitingHello> {
   private queue: (T | undefined)[] = [];
+  /** `openedAtMs[i]` is when `queue[i]` was added (this object's clock). */
+  private openedAtMs: number[] = [];
   private head = 0;
   private readonly timer: NodeJS.Timeout;
 
@@ -27,13 +31,10 @@ export class HelloDeadlines<T extends AwaitingHello> {
     this.timer.unref();
   }
 
-  /** The current time on the clock `openedAtMs` must be taken from. */
-  now(): number {
-    return this.nowMs();
-  }
-
+  /** Starts the socket's hello deadline now. */
   add(socket: T): void {
     this.queue.push(socket);
+    this.openedAtMs.push(this.nowMs());
   }
 
   /** Expires every socket whose deadline has passed; runs from the timer, callable in tests. */
@@ -41,14 +42,17 @@ export class HelloDeadlines<T extends AwaitingHello> {
     const nowMs = this.nowMs();
     while (this.head < this.queue.length) {
       const socket = this.queue[this.head];
-      if (socket === undefined || socket.openedAtMs + this.timeoutMs > nowMs) break;
+      const openedAtMs = this.openedAtMs[this.head];
+      if (socket === undefined || openedAtMs === undefined) break;
+      if (openedAtMs + this.timeoutMs > nowMs) break;
       this.queue[this.head] = undefined;
       this.head += 1;
       socket.expireHello();
     }
-    // Drop the consumed prefix once it dominates, so the array does not grow forever.
+    // Drop the consumed prefix once it dominates, so the arrays do not grow forever.
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
+      this.openedAtMs = this.openedAtMs.slice(this.head);
       this.head = 0;
     }
   }
@@ -60,6 +64,7 @@ export class HelloDeadlines<T extends AwaitingHello> {
   stop(): void {
     clearInterval(this.timer);
     this.queue = [];
+    this.openedAtMs = [];
     this.head = 0;
   }
 }

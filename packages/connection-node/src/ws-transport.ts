@@ -75,10 +75,8 @@ interface SocketData {
  * guards against touching the socket after close (uWS throws on a closed socket).
  */
 class SocketLink implements SessionTransport, AwaitingHello {
-  socket: WebSocket<SocketData> | undefined;
-  session: TransportSession | undefined;
-
-  constructor(readonly openedAtMs: number) {}
+  socket: WebSocket<SocketData> | undefined = undefined;
+  session: TransportSession | undefined = undefined;
 
   send(text: string): SendResult {
     if (this.socket === undefined) return 'closed';
@@ -137,7 +135,7 @@ export async function startWsTransport(options: WsTransportOptions): Promise<WsT
       const offered = req.getHeader('sec-websocket-protocol');
       const protocol = offersPushSubprotocol(offered) ? PUSH_SUBPROTOCOL : '';
       res.upgrade<SocketData>(
-        { link: new SocketLink(deadlines.now()) },
+        { link: new SocketLink() },
         req.getHeader('sec-websocket-key'),
         protocol,
         req.getHeader('sec-websocket-extensions'),
