@@ -9,8 +9,14 @@ export interface DensityStep {
   /** Summed over the processes, after a forced GC. */
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
-  /** (value at this step − value with no connections) / connections. */
+  /** V8's committed heap, summed: heap regions grown under load and kept after GC. */
+  readonly heapTotalBytes?: number;
+  /** RSS of the empty servers after a warm-up that connected and closed agents. */
+  readonly emptyRssBytes?: number;
+  /** (value at this step − value of the warmed-up empty server) / connections. */
   readonly rssPerConnectionBytes: number;
+  /** (value at this step − value at the previous step) / connections added. */
+  readonly rssMarginalPerConnectionBytes?: number;
   /** Buffers and other memory outside the JS heap that V8 knows of, summed. */
   readonly externalBytes: number;
   readonly heapPerConnectionBytes: number;

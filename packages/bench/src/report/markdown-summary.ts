@@ -50,10 +50,12 @@ export function renderSummary(
       'connects/s',
       'failed',
       'RSS B/conn',
+      'RSS B/conn marginal',
       'heap B/conn',
+      'heap committed MiB',
     ]),
   );
-  lines.push(row(['---', '---', '---', '---', '---', '---', '---']));
+  lines.push(row(['---', '---', '---', '---', '---', '---', '---', '---', '---']));
   for (const run of [r.idleDensity.singleProcess, r.idleDensity.reusePort]) {
     if (run === undefined) continue;
     for (const [name, steps] of [
@@ -69,7 +71,9 @@ export function renderSummary(
             s.connectPerSecond,
             s.failed,
             s.rssPerConnectionBytes,
+            s.rssMarginalPerConnectionBytes ?? '—',
             s.heapPerConnectionBytes,
+            s.heapTotalBytes === undefined ? '—' : Math.round(s.heapTotalBytes / 2 ** 20),
           ]),
         );
       }

@@ -1,11 +1,18 @@
 /**
- * Scenario 1: user agents connect, hello, register one channel and idle. After each
- * step the servers run a full GC and report RSS and heap; per-connection figures are
- * the growth over the empty server divided by the connections held. The same fleets
+ * Scenario 1: user agents connect, hello, register one channel and idle. The same fleets
  * drive a bare uWS server the same way, as the baseline.
+ *
+ * Method (the same for both servers): first a warm-up of {@link WARM_UP_CONNECTIONS}
+ * agents connects and leaves, so one-time costs (code loaded and compiled on the first
+ * hello, the storage client's sockets, heap regions grown by the first burst) are in the
+ * reference rather than divided by however many connections the step holds. Each
+ * measurement waits {@link SETTLE_MS}, then the servers run a full GC (twice) and report
+ * RSS and heap. Per-connection figures are the growth over the warmed-up empty server
+ * divided by the connections held; the marginal figure is the growth over the previous
+ * step divided by the connections added.
  */
 import type { Fleet } from '../bench-environment';
-import { connectSpread } from '../load/fleet-operations';
+import { closeGroup, connectSpread } from '../load/fleet-operations';
 import type { ProbedProcess } from '../processes/herald-node';
 import type { DensityStep } from '../results';
 import { round } from '../stats';
@@ -21,21 +28,37 @@ export interface DensityOptions {
   readonly log: (line: string) => void;
 }
 
-async function memoryOf(
-  servers: ProbedProcess[],
-): Promise<{ rss: number; heap: number; external: number }> {
+/** Agents that connect and leave before the empty server is measured. */
+const WARM_UP_CONNECTIONS = 500;
+/** Quiet time before each measurement, for closes and deferred work to finish. */
+const SETTLE_MS = 1_000;
+
+interface Memory {
+  rss: number;
+  heap: number;
+  heapTotal: number;
+  external: number;
+}
+
+async function memoryOf(servers: ProbedProcess[]): Promise<Memory> {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const probes = await Promise.all(servers.map((s) => s.probe(true)));
   return {
     rss: probes.reduce((sum, p) => sum + p.memory.rss, 0),
     heap: probes.reduce((sum, p) => sum + p.memory.heapUsed, 0),
+    heapTotal: probes.reduce((sum, p) => sum + p.memory.heapTotal, 0),
     external: probes.reduce((sum, p) => sum + p.memory.external, 0),
   };
 }
 
 export async function measureIdleDensity(o: DensityOptions): Promise<DensityStep[]> {
+  const warmUp = `${o.group}-warm-up`;
+  await connectSpread(o.fleets, warmUp, o.url, WARM_UP_CONNECTIONS, o.withKey);
+  await closeGroup(o.fleets, warmUp);
   const empty = await memoryOf(o.servers);
   const steps: DensityStep[] = [];
   let held = 0;
+  let previous = { held: 0, rss: empty.rss };
   for (const target of o.steps) {
     const outcome = await connectSpread(o.fleets, o.group, o.url, target - held, o.withKey);
     held += outcome.connected;
@@ -50,14 +73,21 @@ export async function measureIdleDensity(o: DensityOptions): Promise<DensityStep
       rssBytes: now.rss,
       heapUsedBytes: now.heap,
       externalBytes: now.external,
+      heapTotalBytes: now.heapTotal,
+      emptyRssBytes: empty.rss,
       rssPerConnectionBytes: Math.round((now.rss - empty.rss) / Math.max(1, held)),
+      rssMarginalPerConnectionBytes: Math.round(
+        (now.rss - previous.rss) / Math.max(1, held - previous.held),
+      ),
       heapPerConnectionBytes: Math.round((now.heap - empty.heap) / Math.max(1, held)),
       perProcess,
     };
     steps.push(step);
+    previous = { held, rss: now.rss };
     o.log(
       `  ${held} connections (${outcome.failed} failed${outcome.firstError ? `: ${outcome.firstError}` : ''}), ` +
-        `${step.connectPerSecond}/s, RSS ${step.rssPerConnectionBytes} B/conn, heap ${step.heapPerConnectionBytes} B/conn`,
+        `${step.connectPerSecond}/s, RSS ${step.rssPerConnectionBytes} B/conn (marginal ${step.rssMarginalPerConnectionBytes}), ` +
+        `heap ${step.heapPerConnectionBytes} B/conn, heap total ${Math.round(now.heapTotal / 2 ** 20)} MiB`,
     );
   }
   return steps;
