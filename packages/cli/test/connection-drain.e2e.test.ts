@@ -1,11 +1,14 @@
 import {
+  HeraldProcess,
   UserAgent,
+  freePorts,
   httpRequest,
+  printedLines,
+  runHerald,
   startNatsServer,
   type CloseEvent,
   type NatsServerFixture,
 } from '@herald/testkit';
-import { HeraldProcess, freePort } from './herald-process';
 
 const DRAIN_WINDOW_MS = 2_000;
 const SOCKETS = 30;
@@ -24,28 +27,31 @@ describe('herald connection on SIGTERM', () => {
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    const dynamoPort = await freePort();
-    database = HeraldProcess.start(['local-dynamodb', '--port', String(dynamoPort)]);
-    await database.waitForLine(/\bready\b/);
-    const keys = await HeraldProcess.run(['keys', 'generate']);
+    const [dynamoPort, wsPort, opsPort] = await freePorts(3);
+    database = new HeraldProcess(
+      'local-dynamodb',
+      ['local-dynamodb', '--port', String(dynamoPort)],
+      {},
+    );
+    await database.start();
+    const keys = await runHerald(['keys', 'generate']);
     const common = {
-      HERALD_CRYPTO_KEYS: keys.stdout.at(-1) ?? '',
+      HERALD_CRYPTO_KEYS: printedLines(keys.stdout).at(-1) ?? '',
       HERALD_NATS_URL: nats.url,
       HERALD_DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
       HERALD_HOST: '127.0.0.1',
       HERALD_LOG_LEVEL: 'warn',
     };
-    expect((await HeraldProcess.run(['tables', 'create'], common)).code).toBe(0);
+    expect((await runHerald(['tables', 'create'], common)).code).toBe(0);
 
-    const [wsPort, opsPort] = [await freePort(), await freePort()];
     opsUrl = `http://127.0.0.1:${opsPort}`;
-    node = HeraldProcess.start(['connection'], {
+    node = new HeraldProcess('connection', ['connection'], {
       ...common,
       HERALD_WS_PORT: String(wsPort),
       HERALD_OPS_PORT: String(opsPort),
       HERALD_DRAIN_WINDOW_MS: String(DRAIN_WINDOW_MS),
     });
-    await node.waitForLine(/\bready\b/);
+    await node.start();
     agents = await Promise.all(
       Array.from({ length: SOCKETS }, async () => {
         const agent = await UserAgent.connect(`ws://127.0.0.1:${wsPort}/`);
@@ -67,7 +73,8 @@ describe('herald connection on SIGTERM', () => {
     expect(heartbeat.status).toBe(200);
 
     const signalledAt = Date.now();
-    const exited = node.stop();
+    // SIGKILL only well past the node's own deadline (drain window + 10 s): its exit is measured.
+    const exited = node.stop({ graceMs: DRAIN_WINDOW_MS + 20_000 });
     const closes = agents.map((agent) =>
       agent.closed.then((event): CloseEvent & { atMs: number } => ({
         ...event,

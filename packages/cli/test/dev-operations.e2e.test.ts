@@ -1,8 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserAgent, eventually, generateVapidKeys, httpRequest, sendPush } from '@herald/testkit';
-import { HERALD_BIN, HeraldProcess, freePort } from './herald-process';
+import {
+  HeraldProcess,
+  UserAgent,
+  eventually,
+  freePorts,
+  generateVapidKeys,
+  heraldBinary,
+  httpRequest,
+  printedLines,
+  runHerald,
+  sendPush,
+} from '@herald/testkit';
 import { sampleSum } from './prometheus-text';
 
 const vapid = { subject: 'mailto:e2e@example.com', ...generateVapidKeys() };
@@ -33,7 +43,7 @@ describe('herald dev operations', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'herald-dev-ops-'));
-    const [wsPort, httpPort, opsPort] = [await freePort(), await freePort(), await freePort()];
+    const [wsPort, httpPort, opsPort] = await freePorts(3);
     env = {
       HERALD_DATA_DIR: dataDir,
       HERALD_WS_PORT: String(wsPort),
@@ -45,8 +55,8 @@ describe('herald dev operations', () => {
     wsUrl = `ws://127.0.0.1:${wsPort}/`;
     opsUrl = `http://127.0.0.1:${opsPort}`;
     endpointOrigin = `http://127.0.0.1:${httpPort}`;
-    herald = HeraldProcess.start(['dev'], env);
-    await herald.waitForLine(/\bready\b/);
+    herald = new HeraldProcess('dev', ['dev'], env);
+    await herald.start();
   });
 
   afterEach(async () => {
@@ -56,7 +66,7 @@ describe('herald dev operations', () => {
   afterAll(async () => {
     const exit = await herald.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    expect(exit.code).toBe(0);
+    expect(exit?.code).toBe(0);
   });
 
   it('counts an end-to-end push in /metrics: accepted, delivered, acked, and the DynamoDB calls it made', async () => {
@@ -96,7 +106,7 @@ describe('herald dev operations', () => {
 
   it('serves /__version__ from the version.json the build wrote', async () => {
     const recorded = JSON.parse(
-      readFileSync(join(HERALD_BIN, '..', 'version.json'), 'utf8'),
+      readFileSync(join(heraldBinary(), '..', 'version.json'), 'utf8'),
     ) as Record<string, string>;
     const reply = await httpRequest(`${opsUrl}/__version__`, { method: 'GET' });
     expect(reply.status).toBe(200);
@@ -111,11 +121,9 @@ describe('herald dev operations', () => {
   it('sends a broadcast frame to a subscribed user agent after `herald broadcast set`', async () => {
     const id = 'remote-settings/monitor_changes';
     const cli = { HERALD_ADMIN_TOKEN: ADMIN_TOKEN };
-    const first = await HeraldProcess.run(
-      ['broadcast', 'set', id, '"v1"', '--url', endpointOrigin],
-      cli,
-    );
-    expect(first).toMatchObject({ code: 0, stdout: [`${id} "v1"`] });
+    const first = await runHerald(['broadcast', 'set', id, '"v1"', '--url', endpointOrigin], cli);
+    expect(first.code).toBe(0);
+    expect(printedLines(first.stdout)).toEqual([`${id} "v1"`]);
 
     // The client knows an older version: the reply brings it up to date, and subscribes it.
     const agent = await connect();
@@ -124,23 +132,17 @@ describe('herald dev operations', () => {
     );
     expect((await agent.nextReply('broadcast'))['broadcasts']).toEqual({ [id]: '"v1"' });
 
-    const second = await HeraldProcess.run(
-      ['broadcast', 'set', id, '"v2"', '--url', endpointOrigin],
-      cli,
-    );
+    const second = await runHerald(['broadcast', 'set', id, '"v2"', '--url', endpointOrigin], cli);
     expect(second.code).toBe(0);
     expect((await agent.nextReply('broadcast'))['broadcasts']).toEqual({ [id]: '"v2"' });
 
-    const listed = await HeraldProcess.run(
-      ['broadcast', 'list', '--url', endpointOrigin, '--json'],
-      cli,
-    );
+    const listed = await runHerald(['broadcast', 'list', '--url', endpointOrigin, '--json'], cli);
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout.join(''))).toEqual({ broadcasts: { [id]: '"v2"' } });
+    expect(JSON.parse(listed.stdout)).toEqual({ broadcasts: { [id]: '"v2"' } });
   });
 
   it('reads the endpoint origin for `herald broadcast` from HERALD_HTTP_PORT', async () => {
-    const listed = await HeraldProcess.run(['broadcast', 'list'], {
+    const listed = await runHerald(['broadcast', 'list'], {
       HERALD_ADMIN_TOKEN: ADMIN_TOKEN,
       HERALD_HTTP_PORT: env.HERALD_HTTP_PORT ?? '',
     });
@@ -149,17 +151,17 @@ describe('herald dev operations', () => {
 
   it('fails `herald broadcast` with a wrong token, naming the problem and not the token', async () => {
     const wrong = 'not-the-admin-token-at-all';
-    const result = await HeraldProcess.run(['broadcast', 'list', '--url', endpointOrigin], {
+    const result = await runHerald(['broadcast', 'list', '--url', endpointOrigin], {
       HERALD_ADMIN_TOKEN: wrong,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr.join('\n')).toContain('refused HERALD_ADMIN_TOKEN (401)');
-    expect(result.stderr.join('\n')).not.toContain(wrong);
+    expect(result.stderr).toContain('refused HERALD_ADMIN_TOKEN (401)');
+    expect(result.stderr).not.toContain(wrong);
   });
 
   it('refuses `herald broadcast` without HERALD_ADMIN_TOKEN', async () => {
-    const result = await HeraldProcess.run(['broadcast', 'list', '--url', endpointOrigin]);
+    const result = await runHerald(['broadcast', 'list', '--url', endpointOrigin]);
     expect(result.code).toBe(2);
-    expect(result.stderr.join('\n')).toContain('HERALD_ADMIN_TOKEN is required');
+    expect(result.stderr).toContain('HERALD_ADMIN_TOKEN is required');
   });
 });

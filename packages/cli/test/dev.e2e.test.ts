@@ -2,14 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  HeraldProcess,
   UserAgent,
   eventually,
+  freePorts,
   generateVapidKeys,
   httpRequest,
+  printedLines,
+  runHerald,
   sendPush,
   type Registration,
 } from '@herald/testkit';
-import { HeraldProcess, freePort } from './herald-process';
 
 const vapidPair = generateVapidKeys();
 const vapid = { subject: 'mailto:e2e@example.com', ...vapidPair };
@@ -30,15 +33,14 @@ describe('herald dev', () => {
 
   async function startHerald(): Promise<void> {
     const started = Date.now();
-    herald = HeraldProcess.start(['dev'], env);
-    await herald.waitForLine(/\bready\b/, 15_000);
+    await herald.start(15_000);
     const readyMs = Date.now() - started;
     expect(readyMs).toBeLessThan(15_000);
   }
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'herald-dev-e2e-'));
-    const [wsPort, httpPort, opsPort] = [await freePort(), await freePort(), await freePort()];
+    const [wsPort, httpPort, opsPort] = await freePorts(3);
     env = {
       HERALD_DATA_DIR: dataDir,
       HERALD_WS_PORT: String(wsPort),
@@ -47,6 +49,7 @@ describe('herald dev', () => {
       HERALD_LOG_LEVEL: 'warn',
     };
     wsUrl = `ws://127.0.0.1:${wsPort}/`;
+    herald = new HeraldProcess('dev', ['dev'], env);
     await startHerald();
   });
 
@@ -181,7 +184,7 @@ describe('herald dev', () => {
   it('sends a push with `herald send` that the user agent decrypts', async () => {
     const agent = await connect();
     const registration = await agent.register();
-    const result = await HeraldProcess.run([
+    const result = await runHerald([
       'send',
       registration.endpoint,
       '--p256dh',
@@ -194,8 +197,9 @@ describe('herald dev', () => {
       '60',
     ]);
     expect(result.code).toBe(0);
-    expect(result.stdout[0]).toBe('201 Created');
-    expect(result.stdout[1]).toMatch(/^Location: http:\/\/localhost:\d+\/m\//);
+    const [status, location] = printedLines(result.stdout);
+    expect(status).toBe('201 Created');
+    expect(location).toMatch(/^Location: http:\/\/localhost:\d+\/m\//);
     const notification = await agent.nextNotification();
     expect(agent.decrypt(notification).toString()).toBe('from the cli');
     agent.ack(notification);
@@ -208,7 +212,7 @@ describe('herald dev', () => {
     ).toBe(201);
 
     const exit = await herald.stop();
-    expect(exit.code).toBe(0);
+    expect(exit?.code).toBe(0);
     await startHerald();
 
     const again = await connect(agent.uaid);

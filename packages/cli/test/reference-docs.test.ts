@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { renderMetricsDoc } from '../src/reference-docs/metrics-doc';
-import { HERALD_BIN } from './herald-process';
+import { heraldBinary } from '@herald/testkit';
 
 const GENERATOR = join(__dirname, '..', 'scripts', 'generate-docs.js');
 
 describe('generated reference pages', () => {
   it('docs/configuration.md and docs/metrics.md match the code (run `pnpm -F @herald/cli docs` if this fails)', async () => {
-    // The generator renders from dist/ (which HERALD_BIN's check proves is built) and
-    // formats with Prettier, which cannot load inside jest's module sandbox.
-    expect(HERALD_BIN).toContain('dist');
+    // The generator renders from dist/ (which heraldBinary() proves is built) and formats
+    // with Prettier, which cannot load inside jest's module sandbox.
+    expect(heraldBinary()).toContain('dist');
     const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
       execFile(process.execPath, [GENERATOR, '--check'], (error, _stdout, stderr) =>
         resolve({ code: error === null ? 0 : Number(error.code ?? 1), stderr }),

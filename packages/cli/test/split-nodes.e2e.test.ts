@@ -1,12 +1,15 @@
 import {
+  HeraldProcess,
   UserAgent,
+  freePorts,
   generateVapidKeys,
   httpRequest,
+  printedLines,
+  runHerald,
   sendPush,
   startNatsServer,
   type NatsServerFixture,
 } from '@herald/testkit';
-import { HeraldProcess, freePort } from './herald-process';
 import { sampleSum } from './prometheus-text';
 
 const vapid = { subject: 'mailto:e2e@example.com', ...generateVapidKeys() };
@@ -27,44 +30,51 @@ describe('split nodes over NATS and a standalone DynamoDB-compatible server', ()
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    const dynamoPort = await freePort();
-    database = HeraldProcess.start(['local-dynamodb', '--port', String(dynamoPort)]);
-    await database.waitForLine(/\bready\b/);
+    const [dynamoPort, httpPort, wsA, wsB, opsA, opsB, opsEndpoint] = await freePorts(7);
+    database = new HeraldProcess(
+      'local-dynamodb',
+      ['local-dynamodb', '--port', String(dynamoPort)],
+      {},
+    );
+    await database.start();
 
-    const keys = await HeraldProcess.run(['keys', 'generate']);
-    const httpPort = await freePort();
+    const keys = await runHerald(['keys', 'generate']);
     common = {
-      HERALD_CRYPTO_KEYS: keys.stdout.at(-1) ?? '',
+      HERALD_CRYPTO_KEYS: printedLines(keys.stdout).at(-1) ?? '',
       HERALD_NATS_URL: nats.url,
       HERALD_DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
       HERALD_HTTP_PORT: String(httpPort),
       HERALD_HOST: '127.0.0.1',
       HERALD_LOG_LEVEL: 'warn',
     };
-    const created = await HeraldProcess.run(['tables', 'create'], common);
+    const created = await runHerald(['tables', 'create'], common);
     expect(created.code).toBe(0);
-    expect(created.stdout).toEqual(['created herald_router', 'created herald_message']);
+    expect(printedLines(created.stdout)).toEqual([
+      'created herald_router',
+      'created herald_message',
+    ]);
 
-    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const [wsA, wsB, opsA, opsB, opsEndpoint] = ports;
     wsUrls = [`ws://127.0.0.1:${wsA}/`, `ws://127.0.0.1:${wsB}/`];
-    opsPorts = [opsA, opsB, opsEndpoint];
+    opsPorts = [opsA!, opsB!, opsEndpoint!];
     nodes.push(
-      HeraldProcess.start(['connection'], {
+      new HeraldProcess('node-a', ['connection'], {
         ...common,
         HERALD_WS_PORT: String(wsA),
         HERALD_OPS_PORT: String(opsA),
         HERALD_NODE_ID: 'node-a',
       }),
-      HeraldProcess.start(['connection'], {
+      new HeraldProcess('node-b', ['connection'], {
         ...common,
         HERALD_WS_PORT: String(wsB),
         HERALD_OPS_PORT: String(opsB),
         HERALD_NODE_ID: 'node-b',
       }),
-      HeraldProcess.start(['endpoint'], { ...common, HERALD_OPS_PORT: String(opsEndpoint) }),
+      new HeraldProcess('endpoint', ['endpoint'], {
+        ...common,
+        HERALD_OPS_PORT: String(opsEndpoint),
+      }),
     );
-    await Promise.all(nodes.map((node) => node.waitForLine(/\bready\b/)));
+    await Promise.all(nodes.map((node) => node.start()));
   });
 
   afterEach(async () => {
@@ -75,7 +85,7 @@ describe('split nodes over NATS and a standalone DynamoDB-compatible server', ()
     const exits = await Promise.all(nodes.map((node) => node.stop()));
     await database.stop();
     await nats.stop();
-    expect(exits.map((exit) => exit.code)).toEqual([0, 0, 0]);
+    expect(exits.map((exit) => exit?.code)).toEqual([0, 0, 0]);
   });
 
   async function connect(node: 0 | 1, uaid?: string): Promise<UserAgent> {
@@ -86,9 +96,12 @@ describe('split nodes over NATS and a standalone DynamoDB-compatible server', ()
   }
 
   it('reports itself idempotent on a second `tables create`', async () => {
-    const again = await HeraldProcess.run(['tables', 'create'], common);
+    const again = await runHerald(['tables', 'create'], common);
     expect(again.code).toBe(0);
-    expect(again.stdout).toEqual(['existing herald_router', 'existing herald_message']);
+    expect(printedLines(again.stdout)).toEqual([
+      'existing herald_router',
+      'existing herald_message',
+    ]);
   });
 
   it('answers every node heartbeat with DynamoDB and NATS ok', async () => {

@@ -1,24 +1,25 @@
-import { HeraldProcess } from './herald-process';
+import { printedLines, runHerald } from '@herald/testkit';
 
 describe('herald tools', () => {
   it('prints a fresh endpoint-token key alone on the last line of stdout', async () => {
-    const first = await HeraldProcess.run(['keys', 'generate']);
-    const second = await HeraldProcess.run(['keys', 'generate']);
+    const first = await runHerald(['keys', 'generate']);
+    const second = await runHerald(['keys', 'generate']);
     expect(first.code).toBe(0);
-    const key = first.stdout.at(-1) ?? '';
+    const key = printedLines(first.stdout).at(-1) ?? '';
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(key, 'base64url')).toHaveLength(32);
-    expect(second.stdout.at(-1)).not.toBe(key);
+    expect(printedLines(second.stdout).at(-1)).not.toBe(key);
   });
 
   it('prints a VAPID key pair as text and as JSON', async () => {
-    const text = await HeraldProcess.run(['vapid', 'generate']);
+    const text = await runHerald(['vapid', 'generate']);
     expect(text.code).toBe(0);
-    expect(text.stdout[0]).toMatch(/^publicKey: +[A-Za-z0-9_-]{87}$/);
-    expect(text.stdout[1]).toMatch(/^privateKey: +[A-Za-z0-9_-]{43}$/);
+    const [publicLine, privateLine] = printedLines(text.stdout);
+    expect(publicLine).toMatch(/^publicKey: +[A-Za-z0-9_-]{87}$/);
+    expect(privateLine).toMatch(/^privateKey: +[A-Za-z0-9_-]{43}$/);
 
-    const json = await HeraldProcess.run(['vapid', 'generate', '--json']);
-    const pair = JSON.parse(json.stdout.join('')) as { publicKey: string; privateKey: string };
+    const json = await runHerald(['vapid', 'generate', '--json']);
+    const pair = JSON.parse(json.stdout) as { publicKey: string; privateKey: string };
     expect(Buffer.from(pair.publicKey, 'base64url')).toHaveLength(65);
     expect(Buffer.from(pair.privateKey, 'base64url')).toHaveLength(32);
   });
@@ -34,13 +35,13 @@ describe('herald tools', () => {
     ['send'],
     ['broadcast'],
   ])('documents `herald %s --help` and exits 0', async (command) => {
-    const result = await HeraldProcess.run([command, '--help']);
+    const result = await runHerald([command, '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout[0]).toMatch(new RegExp(`^Usage: herald ${command}`));
+    expect(printedLines(result.stdout)[0]).toMatch(new RegExp(`^Usage: herald ${command}`));
   });
 
   it('lists every command in `herald --help`', async () => {
-    const result = await HeraldProcess.run(['--help']);
+    const result = await runHerald(['--help']);
     expect(result.code).toBe(0);
     for (const command of [
       'dev',
@@ -53,29 +54,24 @@ describe('herald tools', () => {
       'send',
       'broadcast',
     ]) {
-      expect(result.stdout.join('\n')).toContain(`  ${command} `);
+      expect(result.stdout).toContain(`  ${command} `);
     }
   });
 
   it('rejects an unknown command or flag with status 2 and no stack trace', async () => {
-    const unknown = await HeraldProcess.run(['launch']);
+    const unknown = await runHerald(['launch']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr[0]).toBe('herald: unknown command "launch"');
+    expect(printedLines(unknown.stderr)[0]).toBe('herald: unknown command "launch"');
 
-    const flag = await HeraldProcess.run([
-      'send',
-      'http://localhost:1/wpush/v1/x',
-      '--colour',
-      'red',
-    ]);
+    const flag = await runHerald(['send', 'http://localhost:1/wpush/v1/x', '--colour', 'red']);
     expect(flag.code).toBe(2);
-    expect(flag.stderr.join('\n')).toContain("Unknown option '--colour'");
-    expect(flag.stderr.join('\n')).not.toMatch(/\n\s+at /);
+    expect(flag.stderr).toContain("Unknown option '--colour'");
+    expect(flag.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('refuses to send without the subscription keys', async () => {
-    const result = await HeraldProcess.run(['send', 'http://localhost:1/wpush/v1/x']);
+    const result = await runHerald(['send', 'http://localhost:1/wpush/v1/x']);
     expect(result.code).toBe(2);
-    expect(result.stderr[0]).toContain('--p256dh and --auth are required');
+    expect(printedLines(result.stderr)[0]).toContain('--p256dh and --auth are required');
   });
 });

@@ -16,7 +16,7 @@ export interface HeraldRun {
  */
 export async function runHerald(
   args: readonly string[],
-  env: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string>> = {},
   timeoutMs = 30_000,
 ): Promise<HeraldRun> {
   const startedMs = Date.now();
@@ -38,6 +38,14 @@ export async function runHerald(
   } finally {
     clearTimeout(killer);
   }
+}
+
+/**
+ * The non-empty lines of one stream of a run (`run.stdout` or `run.stderr`), in order:
+ * for asserting on a given line (`Usage: …` first, a generated key alone on the last).
+ */
+export function printedLines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
 }
 
 /** `herald tables create` with `env`; throws with its output unless it exits 0. */
