@@ -73,11 +73,13 @@ export async function openNodeDependencies(
 export function definedDynamoDb(config: Pick<NodeConfig, 'dynamoDb'>): {
   endpoint?: string;
   region?: string;
+  maxSockets: number;
   routerTable: string;
   messageTable: string;
 } {
-  const { endpoint, region, routerTable, messageTable } = config.dynamoDb;
+  const { endpoint, region, maxSockets, routerTable, messageTable } = config.dynamoDb;
   return {
+    maxSockets,
     routerTable,
     messageTable,
     ...(endpoint !== undefined ? { endpoint } : {}),

@@ -23,6 +23,11 @@ export interface DynamoDbConfig {
   readonly endpoint: string | undefined;
   /** `AWS_REGION`; us-east-1 when an endpoint override is set and no region is. */
   readonly region: string | undefined;
+  /**
+   * `HERALD_DYNAMODB_MAX_SOCKETS`: the stores' connection pool bound. `herald tables
+   * create` does not use it (the AWS SDK's client has its own pool).
+   */
+  readonly maxSockets: number;
   readonly routerTable: string;
   readonly messageTable: string;
 }
@@ -170,6 +175,7 @@ export function loadConfig(role: Role, env: NodeJS.ProcessEnv = process.env): Co
     region:
       settings.AWS_REGION ??
       (settings.HERALD_DYNAMODB_ENDPOINT !== undefined ? 'us-east-1' : undefined),
+    maxSockets: settings.HERALD_DYNAMODB_MAX_SOCKETS,
     routerTable: settings.HERALD_ROUTER_TABLE,
     messageTable: settings.HERALD_MESSAGE_TABLE,
   };

@@ -43,6 +43,8 @@ const CATALOGUE = {
     roles: STORES,
     defaultText: 'the AWS SDK’s own resolution; us-east-1 with an endpoint override',
   },
+  // Not `tables`: table creation goes through the AWS SDK's client and its own pool.
+  HERALD_DYNAMODB_MAX_SOCKETS: { roles: NODES, defaultText: '96' },
   HERALD_ROUTER_TABLE: { roles: STORES, defaultText: 'herald_router' },
   HERALD_MESSAGE_TABLE: { roles: STORES, defaultText: 'herald_message' },
   HERALD_NODE_ID: { roles: NODES, defaultText: 'host name plus a random suffix' },

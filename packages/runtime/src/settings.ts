@@ -166,6 +166,11 @@ export const settingsSchema = z.object({
     .describe(
       'the AWS region of the DynamoDB tables, e.g. eu-west-1 (us-east-1 when HERALD_DYNAMODB_ENDPOINT is set)',
     ),
+  HERALD_DYNAMODB_MAX_SOCKETS: positiveInteger(10_000)
+    .default(96)
+    .describe(
+      'the most connections a node keeps open to DynamoDB; further calls queue for a free one (time queued counts against the request timeout)',
+    ),
   HERALD_ROUTER_TABLE: tableName
     .default('herald_router')
     .describe('the router table: uaid → node and channels'),

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       dynamoDb: {
         endpoint: undefined,
         region: undefined,
+        maxSockets: 96,
         routerTable: 'herald_router',
         messageTable: 'herald_message',
       },
@@ -68,6 +69,25 @@ describe('loadConfig', () => {
     });
     expect(loadConfig('tables', { AWS_REGION: 'eu-west-1' }).dynamoDb.region).toBe('eu-west-1');
   });
+
+  it('bounds the DynamoDB connection pool by HERALD_DYNAMODB_MAX_SOCKETS', () => {
+    const env = { ...SPLIT_ENV, HERALD_DYNAMODB_MAX_SOCKETS: '16' };
+    expect(loadConfig('connection', env).dynamoDb.maxSockets).toBe(16);
+    expect(loadConfig('endpoint', env).dynamoDb.maxSockets).toBe(16);
+    expect(loadConfig('dev', { HERALD_DATA_DIR: dataDir, ...env }).dynamoDb.maxSockets).toBe(16);
+  });
+
+  it.each(['0', '-1', '1.5', 'many', '10001'])(
+    'refuses HERALD_DYNAMODB_MAX_SOCKETS=%s, saying what it expects',
+    (value) => {
+      const error = configError(() =>
+        loadConfig('connection', { ...SPLIT_ENV, HERALD_DYNAMODB_MAX_SOCKETS: value }),
+      );
+      expect(error.problems).toEqual([
+        `HERALD_DYNAMODB_MAX_SOCKETS must be a whole number from 1 to 10000 (got ${JSON.stringify(value)}): the most connections a node keeps open to DynamoDB; further calls queue for a free one (time queued counts against the request timeout)`,
+      ]);
+    },
+  );
 
   it('derives the public origin from HERALD_PUBLIC_URL, dropping a trailing slash and default port', () => {
     const config = loadConfig('endpoint', {
@@ -117,10 +137,11 @@ describe('loadConfig', () => {
         HERALD_LOG_LEVEL: 'verbose',
         HERALD_DYNAMODB_ENDPOINT: 'localhost:8000',
         HERALD_MSG_LIMIT: '0',
+        HERALD_DYNAMODB_MAX_SOCKETS: 'lots',
       }),
     );
     const lines = error.message.split('\n').slice(1);
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(9);
     for (const name of [
       'HERALD_WS_PORT',
       'HERALD_HTTP_PORT',
@@ -130,6 +151,7 @@ describe('loadConfig', () => {
       'HERALD_LOG_LEVEL',
       'HERALD_DYNAMODB_ENDPOINT',
       'HERALD_MSG_LIMIT',
+      'HERALD_DYNAMODB_MAX_SOCKETS',
     ]) {
       expect(lines.filter((line) => line.includes(name))).toHaveLength(1);
     }
