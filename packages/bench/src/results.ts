@@ -20,6 +20,11 @@ export interface DensityStep {
   /** Buffers and other memory outside the JS heap that V8 knows of, summed. */
   readonly externalBytes: number;
   readonly heapPerConnectionBytes: number;
+  /**
+   * CPU ms per second of wall time, summed over the processes, with every connection
+   * open and no traffic but WebSocket pings (measured at a run's last step only).
+   */
+  readonly idleCpuMsPerSecond?: number;
   /** Connections each process ended up holding (SO_REUSEPORT spreads them unevenly). */
   readonly perProcess: number[];
 }

@@ -145,6 +145,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
         steps: selected('idle') ? p.idleSteps : p.idleSteps.slice(-1),
         withKey: env.vapid.publicKey,
         log,
+        idleProfilePath: join(c.outDir, 'profiles', `${c.stamp}-connection-idle.cpuprofile`),
       });
     },
   );

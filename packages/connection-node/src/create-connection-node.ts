@@ -19,6 +19,7 @@ import { InFlightWork } from './in-flight-work';
 import { handleNodeCommand } from './node-inbox';
 import { SessionRegistry } from './registry';
 import { messageStoreThrough, routerStoreThrough } from './storage/stores-through';
+import { DeferredDeletes } from './storage/deferred-deletes';
 import { StorageQueue } from './storage/storage-queue';
 import { ConnectionClock } from './session/session-context';
 import type { SessionContext } from './session/session-context';
@@ -94,12 +95,14 @@ export async function createConnectionNode(
   const queued = <T>(call: () => Promise<T>): Promise<T> => storageQueue.run(call);
   const routerStore = routerStoreThrough(options.routerStore, queued);
   const messageStore = messageStoreThrough(options.messageStore, queued);
+  const ackedDeletes = new DeferredDeletes(messageStore, settings.ackDeleteWindowMs);
   const ctx: SessionContext = {
     nodeId: options.nodeId,
     publicOrigin: options.publicOrigin,
     keys: options.keys,
     routerStore,
     messageStore,
+    ackedDeletes,
     bus: options.bus,
     clock: options.clock,
     log,
@@ -127,6 +130,8 @@ export async function createConnectionNode(
   const subscriptions: BusSubscription[] = [];
   const release = async (): Promise<void> => {
     poller?.stop();
+    // Held deletes start now rather than at their window's end; settled() waits for them.
+    ackedDeletes.stop();
     for (const subscription of subscriptions.splice(0).reverse()) await subscription.close();
     await inFlight.settled();
   };

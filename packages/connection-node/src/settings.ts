@@ -41,6 +41,12 @@ export interface ConnectionSettings {
   readonly storageAttempts: number;
   /** Wait before the second attempt; it doubles for each later one. */
   readonly storageRetryMs: number;
+  /**
+   * How long the delete of a live push's row waits after its ack for other deletes to
+   * join it in one storage request (see `DeferredDeletes`); 0 = delete at once. Deletes
+   * a storage drain waits for are never held.
+   */
+  readonly ackDeleteWindowMs: number;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
@@ -55,6 +61,7 @@ export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
   storageConcurrency: 64,
   storageAttempts: 3,
   storageRetryMs: 200,
+  ackDeleteWindowMs: 100,
 };
 
 /** Fills defaults and rejects values that would make the node misbehave silently. */

@@ -69,7 +69,7 @@ describe('a session delivering notifications', () => {
     );
   });
 
-  it('deletes a stored message on ack and ignores acks for unknown versions', async () => {
+  it('deletes a drained message at once on ack (the drain waits for it) and ignores acks for unknown versions', async () => {
     const { uaid, channelId } = await knownUser(node);
     await node.store(uaid, channelId);
     const client = await reconnect(node, uaid);
@@ -78,6 +78,7 @@ describe('a session delivering notifications', () => {
     client.ack(frame);
     client.send({});
     await client.next();
+    expect(node.ackedDeletes.heldCount).toBe(0);
     expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual(
       [],
     );
@@ -95,7 +96,7 @@ describe('a session delivering notifications', () => {
     expect((await second.next())['version']).toBe(stored.messageId);
   });
 
-  it('sends a live push at once when idle, and deletes it from storage on ack', async () => {
+  it('sends a live push at once when idle, and deletes it from storage with the next batch of acked deletes', async () => {
     const client = node.connect();
     const { uaid } = (await client.hello()) as { uaid: Uaid };
     const channelId = newChannelId();
@@ -107,9 +108,13 @@ describe('a session delivering notifications', () => {
     client.ack(frame);
     client.send({});
     await client.next();
-    expect(await world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() })).toEqual(
-      [],
-    );
+    const stored = (): Promise<Notification[]> =>
+      world.messageStore.fetch(uaid, { limit: 10, nowMs: world.clock.nowMs() });
+    expect((await stored()).map((n) => n.messageId)).toEqual([live.messageId]);
+    expect(node.ackedDeletes.heldCount).toBe(1);
+    node.ackedDeletes.flush();
+    await settle();
+    expect(await stored()).toEqual([]);
   });
 
   it('holds a stored live push back while a drain batch is unacked, then sends it in order', async () => {

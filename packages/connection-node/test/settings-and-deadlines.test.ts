@@ -15,6 +15,7 @@ describe('connection settings', () => {
       storageConcurrency: 64,
       storageAttempts: 3,
       storageRetryMs: 200,
+      ackDeleteWindowMs: 100,
     });
     expect(resolveConnectionSettings({ drainBatchSize: 3 })).toEqual({
       ...DEFAULT_CONNECTION_SETTINGS,

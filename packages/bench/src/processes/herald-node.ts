@@ -1,11 +1,13 @@
 /**
- * One Herald node as operators run it (`herald connection|endpoint`, the built CLI), but
- * started as `node --expose-gc --require probe-preload.js` so the suite can read its CPU
- * time and memory (after a forced GC) and take CPU profiles over IPC.
+ * One Herald node as operators run it (`herald connection|endpoint`, the built CLI, with
+ * the `NODE_OPTIONS` the Helm chart gives that role), but started as
+ * `node --expose-gc --require probe-preload.js` so the suite can read its CPU time and
+ * memory (after a forced GC) and take CPU profiles over IPC.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { deployedNodeOptions } from './deployed-node-options';
 import { IpcChannel } from './ipc-channel';
 import type { ChildHandle, ProcessGroup } from './process-group';
 
@@ -44,7 +46,10 @@ export class ProbedProcess {
   }
 }
 
-/** Starts `herald <role>` with exactly `env` (plus PATH and HOME); resolves once it says `ready`. */
+/**
+ * Starts `herald <role>` with exactly `env` (plus PATH, HOME and the role's deployed
+ * NODE_OPTIONS); resolves once it says `ready`.
+ */
 export async function startHeraldNode(
   group: ProcessGroup,
   name: string,
@@ -59,6 +64,7 @@ export async function startHeraldNode(
     {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
+      NODE_OPTIONS: deployedNodeOptions(role),
       ...env,
     },
   );

@@ -10,6 +10,12 @@ function met(value: boolean | undefined): string {
   return value === undefined ? 'not measured' : value ? '**met**' : '**missed**';
 }
 
+/** Idle CPU scaled to 10,000 connections: the figure the push steps' background is read against. */
+function idleCpuPer10k(msPerSecond: number | undefined, connections: number): string | number {
+  if (msPerSecond === undefined || connections === 0) return '—';
+  return Math.round((msPerSecond / connections) * 10_000 * 10) / 10;
+}
+
 export function renderSummary(
   r: BenchResults,
   charts: { memory: string; latency: string },
@@ -53,9 +59,10 @@ export function renderSummary(
       'RSS B/conn marginal',
       'heap B/conn',
       'heap committed MiB',
+      'idle CPU ms/s per 10,000 conns',
     ]),
   );
-  lines.push(row(['---', '---', '---', '---', '---', '---', '---', '---', '---']));
+  lines.push(row(Array.from({ length: 10 }, () => '---')));
   for (const run of [r.idleDensity.singleProcess, r.idleDensity.reusePort]) {
     if (run === undefined) continue;
     for (const [name, steps] of [
@@ -74,6 +81,7 @@ export function renderSummary(
             s.rssMarginalPerConnectionBytes ?? '—',
             s.heapPerConnectionBytes,
             s.heapTotalBytes === undefined ? '—' : Math.round(s.heapTotalBytes / 2 ** 20),
+            idleCpuPer10k(s.idleCpuMsPerSecond, s.connections),
           ]),
         );
       }

@@ -10,6 +10,11 @@
  * RSS and heap. Per-connection figures are the growth over the warmed-up empty server
  * divided by the connections held; the marginal figure is the growth over the previous
  * step divided by the connections added.
+ *
+ * At the last step the servers' idle CPU is read too: CPU time over
+ * {@link IDLE_CPU_WINDOW_MS} with every agent connected and silent (the fleets send
+ * nothing unprompted; they answer the server's WebSocket pings), as ms per second, with
+ * an optional V8 CPU profile of the same window.
  */
 import type { Fleet } from '../bench-environment';
 import { closeGroup, connectSpread } from '../load/fleet-operations';
@@ -26,12 +31,16 @@ export interface DensityOptions {
   /** The VAPID key agents register with (restricted v2 endpoints), if any. */
   readonly withKey?: string;
   readonly log: (line: string) => void;
+  /** Where to write a `.cpuprofile` of the idle-CPU window (Herald nodes only). */
+  readonly idleProfilePath?: string;
 }
 
 /** Agents that connect and leave before the empty server is measured. */
 const WARM_UP_CONNECTIONS = 500;
 /** Quiet time before each measurement, for closes and deferred work to finish. */
 const SETTLE_MS = 1_000;
+/** How long idle CPU is measured at the last step. */
+const IDLE_CPU_WINDOW_MS = 10_000;
 
 interface Memory {
   rss: number;
@@ -66,7 +75,7 @@ export async function measureIdleDensity(o: DensityOptions): Promise<DensityStep
     const perProcess = await Promise.all(
       o.servers.map(async (s) => ((await s.probe(false)) as { sockets?: number }).sockets ?? -1),
     );
-    const step: DensityStep = {
+    const step: { -readonly [K in keyof DensityStep]: DensityStep[K] } = {
       connections: held,
       connectPerSecond: round(outcome.connected / (outcome.elapsedMs / 1000), 1),
       failed: outcome.failed,
@@ -82,6 +91,10 @@ export async function measureIdleDensity(o: DensityOptions): Promise<DensityStep
       heapPerConnectionBytes: Math.round((now.heap - empty.heap) / Math.max(1, held)),
       perProcess,
     };
+    if (target === o.steps.at(-1)) {
+      step.idleCpuMsPerSecond = await idleCpuMsPerSecond(o.servers, o.idleProfilePath);
+      o.log(`  idle CPU ${step.idleCpuMsPerSecond} ms/s with ${held} connections`);
+    }
     steps.push(step);
     previous = { held, rss: now.rss };
     o.log(
@@ -91,4 +104,25 @@ export async function measureIdleDensity(o: DensityOptions): Promise<DensityStep
     );
   }
   return steps;
+}
+
+/** CPU ms per second of wall time the servers spend, summed, while nothing is asked of them. */
+async function idleCpuMsPerSecond(
+  servers: ProbedProcess[],
+  profilePath: string | undefined,
+): Promise<number> {
+  const profiled = profilePath === undefined ? undefined : servers[0];
+  await profiled?.profileStart();
+  const cpuMs = async (): Promise<number> =>
+    (await Promise.all(servers.map((s) => s.probe(false)))).reduce(
+      (sum, p) => sum + (p.cpu.user + p.cpu.system) / 1000,
+      0,
+    );
+  const startedMs = performance.now();
+  const before = await cpuMs();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_CPU_WINDOW_MS));
+  const after = await cpuMs();
+  const elapsedMs = performance.now() - startedMs;
+  if (profiled !== undefined && profilePath !== undefined) await profiled.profileStop(profilePath);
+  return round(((after - before) / elapsedMs) * 1000, 1);
 }

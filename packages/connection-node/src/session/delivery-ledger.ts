@@ -70,6 +70,11 @@ export class DeliveryLedger {
     return this.batch !== undefined;
   }
 
+  /** True when this version belongs to the open storage batch (a drain waits for it). */
+  inBatch(messageId: MessageId): boolean {
+    return this.batch?.has(messageId) === true;
+  }
+
   /**
    * Marks one version of the open batch as acked; returns true when that ack completed
    * the batch (time to fetch the next one).

@@ -16,6 +16,7 @@ import type {
   ChannelId,
   ClientFrame,
   MessageId,
+  MessageStore,
   Notification,
   Uaid,
 } from '@herald/core';
@@ -134,6 +135,9 @@ export class IdentifiedSession {
   async drainStep(): Promise<void> {
     const { messageStore, clock, settings, log } = this.ctx;
     this.recheck = false;
+    // Rows of acked live pushes still held back would come back in this fetch and, seen
+    // as already sent, could end the drain before the rows behind them.
+    this.ctx.ackedDeletes.flush();
     let fetched: Notification[];
     try {
       fetched = await retryStorage(
@@ -262,20 +266,31 @@ export class IdentifiedSession {
       metrics.acked(code, unacked === undefined ? undefined : clock.nowMs() - unacked.sentAtMs);
       if (unacked === undefined) continue;
       const { notification } = unacked;
-      try {
-        await this.ctx.messageStore.delete(
-          this.uaid,
-          notification.storageKey,
-          notification.messageId,
-        );
-        metrics.storedDrained();
-      } catch (error) {
-        // It stays stored and comes back on the next connection; Firefox drops the repeat.
-        this.ctx.log.warn({ err: error, uaid: this.uaid }, 'deleting an acked message failed');
+      if (this.ledger?.inBatch(notification.messageId) !== true) {
+        // A live push: nothing here waits for its delete, so it joins the node's next
+        // batch of deletes instead of being a storage request of its own.
+        this.ctx.inFlight.track(this.deleteAcked(notification, this.ctx.ackedDeletes));
+        continue;
       }
+      // The drain fetches its next batch only once this row is gone.
+      await this.deleteAcked(notification, this.ctx.messageStore);
       if (this.ledger?.settleBatchMember(notification.messageId) === true) {
         this.session.scheduleDrainStep();
       }
+    }
+  }
+
+  /** Deletes an acked message's row; a failure is logged, never thrown. */
+  private async deleteAcked(
+    notification: Notification,
+    store: Pick<MessageStore, 'delete'>,
+  ): Promise<void> {
+    try {
+      await store.delete(this.uaid, notification.storageKey, notification.messageId);
+      this.ctx.metrics.storedDrained();
+    } catch (error) {
+      // It stays stored and comes back on the next connection; Firefox drops the repeat.
+      this.ctx.log.warn({ err: error, uaid: this.uaid }, 'deleting an acked message failed');
     }
   }
 

@@ -11,6 +11,7 @@ import type { ConnectionSettings } from '../settings';
 import type { BroadcastVersions } from '../broadcasts/broadcast-versions';
 import type { ConnectionMetrics } from '../connection-metrics';
 import type { InFlightWork } from '../in-flight-work';
+import type { DeferredDeletes } from '../storage/deferred-deletes';
 import type { SessionRegistry } from '../registry';
 
 /**
@@ -24,6 +25,8 @@ export interface SessionContext {
   readonly keys: CryptoKeys;
   readonly routerStore: RouterStore;
   readonly messageStore: MessageStore;
+  /** Deletes of acked live pushes, batched across sessions (`messageStore` underneath). */
+  readonly ackedDeletes: DeferredDeletes;
   readonly bus: NodeBus;
   readonly clock: Clock;
   readonly log: Logger;

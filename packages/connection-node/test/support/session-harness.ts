@@ -29,6 +29,7 @@ import {
   handleNodeCommand,
 } from '../../src';
 import type { ConnectionSettings, SessionContext } from '../../src';
+import { DeferredDeletes } from '../../src/storage/deferred-deletes';
 import { MemoryLogger } from './quiet-logger';
 import { RecordingTransport } from './recording-transport';
 import type { ServerFrame } from './recording-transport';
@@ -120,6 +121,8 @@ export class TestNode {
   readonly inFlight = new InFlightWork();
   readonly broadcasts = new BroadcastVersions();
   readonly ctx: SessionContext;
+  /** Held until a test calls `flush()` (a window no test waits out). */
+  readonly ackedDeletes: DeferredDeletes;
   private subscription: BusSubscription | undefined;
   private readonly micros = new MonotonicMicros();
 
@@ -128,12 +131,14 @@ export class TestNode {
     readonly nodeId: NodeId,
     settings: Partial<ConnectionSettings> = {},
   ) {
+    this.ackedDeletes = new DeferredDeletes(world.messageStore, 60_000);
     this.ctx = {
       nodeId,
       publicOrigin: 'https://push.example',
       keys: world.keys,
       routerStore: world.routerStore,
       messageStore: world.messageStore,
+      ackedDeletes: this.ackedDeletes,
       bus: world.bus,
       clock: world.clock,
       log: world.log,
