@@ -110,15 +110,21 @@ export class BenchEnvironment {
     return { nodes, url: `ws://${HOST}:${wsPort}/` };
   }
 
-  /** `count` bare uWS baseline servers sharing one port. */
-  async startBareServers(count: number): Promise<{ servers: ProbedProcess[]; url: string }> {
+  /**
+   * `count` bare uWS baseline servers sharing one port; given the floor endpoint's origin,
+   * their registrations hand out push endpoints there (see floor-endpoint-process).
+   */
+  async startBareServers(
+    count: number,
+    floorOrigin?: string,
+  ): Promise<{ servers: ProbedProcess[]; url: string }> {
     const [port] = await freePorts(1);
     const servers: ProbedProcess[] = [];
     for (let i = 0; i < count; i++) {
       const handle = this.group.fork(
         `bare-uws-${i + 1}`,
         join(__dirname, 'load', 'bare-uws-server-process.js'),
-        [String(port)],
+        floorOrigin === undefined ? [String(port)] : [String(port), floorOrigin],
         {
           execArgv: ['--expose-gc'],
         },
@@ -127,6 +133,17 @@ export class BenchEnvironment {
       servers.push(new ProbedProcess(handle));
     }
     return { servers, url: `ws://${HOST}:${port}/` };
+  }
+
+  /** The floor pipeline's endpoint (a bare node:http server); its origin is the VAPID `aud`. */
+  async startFloorEndpoint(): Promise<{ node: ProbedProcess; origin: string }> {
+    const handle = this.group.fork(
+      'floor-endpoint',
+      join(__dirname, 'load', 'floor-endpoint-process.js'),
+      [this.natsUrl, this.dynamoDbEndpoint],
+    );
+    const line = await handle.waitForLine(/^listening \d+/, START_TIMEOUT_MS);
+    return { node: new ProbedProcess(handle), origin: `http://${HOST}:${line.split(' ')[1]}` };
   }
 
   /** User-agent fleets, each bound to its own loopback address (127.0.0.2, .3, …). */

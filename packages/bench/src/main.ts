@@ -161,7 +161,7 @@ async function main(): Promise<number> {
   log(`wrote ${files.json} and ${files.markdown}`);
   for (const t of results.targets)
     log(
-      `  ${t.met === undefined ? '?' : t.met ? 'met   ' : 'MISSED'} ${t.figure}: ${t.measured} (target ${t.target}; baseline ${t.baseline}; ${t.ratio})`,
+      `  ${t.met === undefined ? '?' : t.met ? 'met   ' : t.floorBeyondTarget === true ? 'MISSED (floor beyond target)' : 'MISSED'} ${t.figure}: ${t.measured} (target ${t.target}; baseline ${t.baseline}; ${t.ratio})`,
     );
   return results.failures.length === 0 ? 0 : 1;
 }

@@ -98,6 +98,22 @@ export interface ProcessProfile {
   readonly top: ProfileHotspot[];
 }
 
+/**
+ * The floor pipeline (bare uWS + NATS + a bare node:http endpoint, DynamoDB through the
+ * same proxy) at the target rate: the I/O of Herald's push path with none of its work.
+ */
+export interface FloorPipeline {
+  readonly rate: number;
+  readonly agents: number;
+  readonly sent: number;
+  readonly accepted: number;
+  readonly delivered: number;
+  readonly latency: LatencySummary;
+  readonly endpointCpuUsPerPush: number;
+  readonly connectionCpuUsPerPush: number;
+  readonly dynamoDbRequestsPerPush: number;
+}
+
 export interface TargetOutcome {
   readonly figure: string;
   readonly target: string;
@@ -105,6 +121,11 @@ export interface TargetOutcome {
   readonly baseline: string;
   readonly ratio: string;
   readonly met: boolean | undefined;
+  /**
+   * True when the same-run floor (the I/O alone, no product work) is itself beyond the
+   * absolute target: no implementation on this machine could meet it.
+   */
+  readonly floorBeyondTarget?: boolean;
 }
 
 export interface BenchResults {
@@ -121,6 +142,7 @@ export interface BenchResults {
     natsPublishReceive?: LatencySummary;
     dynamoDbPutItem?: LatencySummary & { errors: number };
     uwsSendReceive?: LatencySummary;
+    floorPipeline?: FloorPipeline;
   };
   idleDensity: { singleProcess?: DensityRun; reusePort?: DensityRun };
   pushThroughput: { agents: number; steps: PushStep[]; highestSustainableRate?: number };

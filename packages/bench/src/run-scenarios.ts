@@ -14,6 +14,7 @@ import { summariseProfile } from './report/profile-summary';
 import type { BenchResults } from './results';
 import { natsLatency, putItemLatency } from './scenarios/baselines';
 import { measureEndpointCpu } from './scenarios/endpoint-cpu';
+import { measureFloorPipeline } from './scenarios/floor-pipeline';
 import { measureIdleDensity } from './scenarios/idle-density';
 import { measurePushThroughput } from './scenarios/push-throughput';
 import { runPushStep } from './scenarios/push-step';
@@ -88,13 +89,15 @@ export async function runScenarios(c: RunContext): Promise<void> {
   );
 
   const fleets = env.startFleets(p.fleets);
+  const generator = env.startGenerator();
   results.idleDensity.singleProcess = { processes: 1, herald: [], bareUws: [] };
 
   await attempt(
     ['idle', 'baselines'],
-    'scenario 1 baseline: bare uWS, one process; then uWS send→receive',
+    `scenario 1 baseline: bare uWS, one process; then uWS send→receive and the floor pipeline at ${p.targetRate}/s`,
     async () => {
-      const bare = await env.startBareServers(1);
+      const floor = await env.startFloorEndpoint();
+      const bare = await env.startBareServers(1, floor.origin);
       try {
         results.idleDensity.singleProcess!.bareUws = await measureIdleDensity({
           servers: bare.servers,
@@ -115,9 +118,26 @@ export async function runScenarios(c: RunContext): Promise<void> {
           [...receipts.byId].map(([sentNs, receivedNs]) => (receivedNs - Number(sentNs)) / 1e6),
         );
         log(`  uWS send ${JSON.stringify(results.baselines.uwsSendReceive)}`);
+        const floorPipeline = await measureFloorPipeline({
+          env,
+          generator,
+          fleets,
+          endpoint: floor.node,
+          audience: floor.origin,
+          connection: bare.servers[0]!,
+          group: 'bare',
+          rate: p.targetRate,
+          count: Math.round(p.targetRate * p.pushStepSeconds),
+        });
+        results.baselines.floorPipeline = floorPipeline;
+        log(
+          `  floor pipeline: ${floorPipeline.delivered}/${floorPipeline.sent} delivered, p50 ${floorPipeline.latency.p50Ms} ` +
+            `p99 ${floorPipeline.latency.p99Ms} ms, endpoint ${floorPipeline.endpointCpuUsPerPush} µs, ` +
+            `connection ${floorPipeline.connectionCpuUsPerPush} µs, DynamoDB ${floorPipeline.dynamoDbRequestsPerPush}/push`,
+        );
       } finally {
         await closeGroup(fleets, 'bare');
-        await Promise.all(bare.servers.map((s) => env.group.stop(s.handle)));
+        await Promise.all([...bare.servers, floor.node].map((s) => env.group.stop(s.handle)));
       }
     },
   );
@@ -150,7 +170,6 @@ export async function runScenarios(c: RunContext): Promise<void> {
     },
   );
 
-  const generator = env.startGenerator();
   const common = () => {
     if (endpoint === undefined || connection === undefined)
       throw new Error('no Herald nodes (scenario 1 failed)');

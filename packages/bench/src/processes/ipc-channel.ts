@@ -89,3 +89,21 @@ export function serveIpc(handle: (type: string, body: Record<string, unknown>) =
 export function emitEvent(event: Record<string, unknown>): void {
   process.send?.(event);
 }
+
+/**
+ * What a baseline process answers to `probe` (the same shape probe-preload gives for
+ * Herald nodes): its CPU clock and memory, after two full GCs when `gc` is asked and the
+ * process runs with `--expose-gc`.
+ */
+export function selfProbe(body: Record<string, unknown>): {
+  cpu: NodeJS.CpuUsage;
+  memory: NodeJS.MemoryUsage;
+  gcRan: boolean;
+} {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (body.gc === true && gc !== undefined) {
+    gc();
+    gc();
+  }
+  return { cpu: process.cpuUsage(), memory: process.memoryUsage(), gcRan: gc !== undefined };
+}

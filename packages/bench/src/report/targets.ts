@@ -49,14 +49,17 @@ export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome
         : multiRss <= 4 * KB && multiRss <= 1.5 * multiBare,
   });
 
+  const floor = r.baselines.floorPipeline;
+  const floorNote = floor === undefined ? '' : ` (floor pipeline, ${floor.rate}/s)`;
   const hit = r.endpointCpu.variants.find((v) => v.name === 'v2-cache-hit')?.cpuUsPerAcceptedPush;
   out.push({
     figure: 'endpoint CPU per accepted push, VAPID cache hit',
     target: '≤ 150 µs',
     measured: `${fixed(hit)} µs`,
-    baseline: '—',
-    ratio: '—',
+    baseline: floor === undefined ? '—' : `${fixed(floor.endpointCpuUsPerPush)} µs${floorNote}`,
+    ratio: ratio(hit, floor?.endpointCpuUsPerPush),
     met: hit === undefined ? undefined : hit <= 150,
+    floorBeyondTarget: floor === undefined ? undefined : floor.endpointCpuUsPerPush > 150,
   });
 
   const atTarget = r.pushThroughput.steps.find((s) => s.rate === targetRate);
@@ -65,9 +68,10 @@ export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome
     figure: `connection-node CPU per delivered and acked push (at ${targetRate}/s)`,
     target: '≤ 40 µs',
     measured: `${fixed(connectionCpu)} µs`,
-    baseline: '—',
-    ratio: '—',
+    baseline: floor === undefined ? '—' : `${fixed(floor.connectionCpuUsPerPush)} µs${floorNote}`,
+    ratio: ratio(connectionCpu, floor?.connectionCpuUsPerPush),
     met: connectionCpu === undefined ? undefined : connectionCpu <= 40,
+    floorBeyondTarget: floor === undefined ? undefined : floor.connectionCpuUsPerPush > 40,
   });
 
   const b = r.baselines;
@@ -81,24 +85,28 @@ export function judgeTargets(r: BenchResults, targetRate: number): TargetOutcome
     (b.uwsSendReceive?.p99Ms ?? NaN);
   const latency = atTarget?.latency;
   const agents = r.pushThroughput.agents;
+  const floorLatency = (ms: number | undefined): string =>
+    floor === undefined ? '' : `; floor pipeline ${fixed(ms, 2)} ms`;
   out.push({
     figure: `end-to-end latency p50 at ${targetRate}/s with ${agents} connected`,
     target: '≤ 5 ms',
     measured: `${fixed(latency?.p50Ms, 2)} ms`,
-    baseline: `${fixed(baselineP50, 2)} ms (NATS + PutItem + uWS p50)`,
+    baseline: `${fixed(baselineP50, 2)} ms (NATS + PutItem + uWS p50${floorLatency(floor?.latency.p50Ms)})`,
     ratio: ratio(latency?.p50Ms, baselineP50),
     met: latency === undefined ? undefined : latency.p50Ms <= 5,
+    floorBeyondTarget: floor === undefined ? undefined : floor.latency.p50Ms > 5,
   });
   out.push({
     figure: `end-to-end latency p99 at ${targetRate}/s with ${agents} connected`,
     target: '≤ 25 ms and ≤ 3 × baselines',
     measured: `${fixed(latency?.p99Ms, 2)} ms`,
-    baseline: `${fixed(baselineP99, 2)} ms (NATS + PutItem + uWS p99)`,
+    baseline: `${fixed(baselineP99, 2)} ms (NATS + PutItem + uWS p99${floorLatency(floor?.latency.p99Ms)})`,
     ratio: ratio(latency?.p99Ms, baselineP99),
     met:
       latency === undefined || !Number.isFinite(baselineP99)
         ? undefined
         : latency.p99Ms <= 25 && latency.p99Ms <= 3 * baselineP99,
+    floorBeyondTarget: floor === undefined ? undefined : floor.latency.p99Ms > 25,
   });
 
   const requests = atTarget?.dynamoDbRequestsPerPush;
