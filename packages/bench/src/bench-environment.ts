@@ -7,13 +7,14 @@
 import { join } from 'node:path';
 import { CryptoKeys } from '@herald/core';
 import {
+  createHeraldTables,
+  freePorts,
   startDynamoDbLocal,
   startNatsServer,
   type DynamoDbServerFixture,
   type NatsServerFixture,
 } from '@herald/testkit';
-import { freePorts } from './processes/free-ports';
-import { createTables, startHeraldNode, ProbedProcess } from './processes/herald-node';
+import { startHeraldNode, ProbedProcess } from './processes/herald-node';
 import { IpcChannel } from './processes/ipc-channel';
 import { ProcessGroup, type ChildHandle } from './processes/process-group';
 import { VapidSigner } from './load/web-push-request';
@@ -54,7 +55,7 @@ export class BenchEnvironment {
     const line = await proxy.waitForLine(/^listening \d+/, START_TIMEOUT_MS);
     this.dynamoDbEndpoint = `http://${HOST}:${line.split(' ')[1]}`;
     this.proxy = new IpcChannel('dynamodb-proxy', proxy.child);
-    await createTables(this.commonEnv(''));
+    await createHeraldTables(this.commonEnv(''));
   }
 
   /** DynamoDB requests by operation since the proxy started. */

@@ -4,9 +4,8 @@
  * `node --expose-gc --require probe-preload.js` so the suite can read its CPU time and
  * memory (after a forced GC) and take CPU profiles over IPC.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { heraldBinary } from '@herald/testkit';
 import { deployedNodeOptions } from './deployed-node-options';
 import { IpcChannel } from './ipc-channel';
 import type { ChildHandle, ProcessGroup } from './process-group';
@@ -16,12 +15,6 @@ export interface ProcessProbe {
   /** µs of user and system CPU since the process started. */
   readonly cpu: { user: number; system: number };
   readonly memory: NodeJS.MemoryUsage;
-}
-
-export function heraldBinary(): string {
-  const bin = join(dirname(require.resolve('@herald/cli/package.json')), 'dist', 'bin.js');
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm build\` first`);
-  return bin;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -71,20 +64,4 @@ export async function startHeraldNode(
   const node = new ProbedProcess(handle);
   await handle.waitForLine(/\bready\b/, READY_TIMEOUT_MS);
   return node;
-}
-
-/** `herald tables create`; throws with its output when it fails. */
-export async function createTables(env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, [heraldBinary(), 'tables', 'create'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
-  if (code !== 0) throw new Error(`herald tables create exited ${code}:\n${output}`);
 }
