@@ -11,8 +11,7 @@ import { subscriptionsOf } from '../load/fleet-operations';
 import type { ProbedProcess } from '../processes/herald-node';
 import type { IpcChannel } from '../processes/ipc-channel';
 import type { FloorPipeline } from '../results';
-import { round } from '../stats';
-import { runPushStep } from './push-step';
+import { perPush, runPushStep } from './push-step';
 
 export interface FloorOptions {
   readonly env: BenchEnvironment;
@@ -56,8 +55,6 @@ export async function measureFloorPipeline(o: FloorOptions): Promise<FloorPipeli
     accepted: m.accepted,
     delivered: m.delivered,
     latency: m.latency,
-    endpointCpuUsPerPush: round(m.endpointCpuUs / Math.max(1, m.accepted), 1),
-    connectionCpuUsPerPush: round(m.connectionCpuUs / Math.max(1, m.delivered), 1),
-    dynamoDbRequestsPerPush: round(m.dynamoDbTotal / Math.max(1, m.delivered), 3),
+    ...perPush(m),
   };
 }

@@ -47,6 +47,19 @@ export interface PushStepMeasure {
   readonly verifyFailures: number;
 }
 
+/** A burst's costs per push: CPU per accepted (endpoint) or delivered (connection) push. */
+export function perPush(m: PushStepMeasure): {
+  endpointCpuUsPerPush: number;
+  connectionCpuUsPerPush: number;
+  dynamoDbRequestsPerPush: number;
+} {
+  return {
+    endpointCpuUsPerPush: round(m.endpointCpuUs / Math.max(1, m.accepted), 1),
+    connectionCpuUsPerPush: round(m.connectionCpuUs / Math.max(1, m.delivered), 1),
+    dynamoDbRequestsPerPush: round(m.dynamoDbTotal / Math.max(1, m.delivered), 3),
+  };
+}
+
 const ACK_SETTLE_MS = 500;
 const RECEIPT_QUIET_MS = 3_000;
 

@@ -5,8 +5,7 @@
  * second (beyond that the queue is growing, not the service keeping pace).
  */
 import type { PushStep } from '../results';
-import { round } from '../stats';
-import { runPushStep, type PushStepOptions } from './push-step';
+import { perPush, runPushStep, type PushStepOptions } from './push-step';
 
 const SUSTAINABLE_P99_MS = 1_000;
 
@@ -37,9 +36,7 @@ export async function measurePushThroughput(
       acceptedPerSecond: m.acceptedPerSecond,
       deliveredPerSecond: m.deliveredPerSecond,
       latency: m.latency,
-      endpointCpuUsPerPush: round(m.endpointCpuUs / Math.max(1, m.accepted), 1),
-      connectionCpuUsPerPush: round(m.connectionCpuUs / Math.max(1, m.delivered), 1),
-      dynamoDbRequestsPerPush: round(m.dynamoDbTotal / Math.max(1, m.delivered), 3),
+      ...perPush(m),
       dynamoDbRequests: m.dynamoDbRequests,
       verifiedDecryptions: m.verifiedDecryptions,
       sustainable,
