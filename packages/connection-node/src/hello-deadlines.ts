@@ -7,18 +7,17 @@ export interface AwaitingHello {
 /**
  * Enforces the hello timeout with one interval timer per node instead of one timer per
  * socket. Sockets enter in connect order and share one timeout, so deadlines are sorted:
- * a sweep pops from the head until it meets a deadline still in the future. Sockets that
- * said `hello` (or closed) stay queued until their deadline and are then skipped, which
- * bounds the queue to the connections opened within one timeout.
+ * a sweep takes from the head until it meets a deadline still in the future.
  *
- * Open times are kept here, in an array of plain numbers beside the queue, not on the
- * socket: an idle socket past its deadline carries no timestamp.
+ * Only sockets still waiting are held: the transport calls {@link delete} once a socket
+ * says anything (its first frame is `hello`, or it is closed) or closes, normally within
+ * milliseconds of opening. A socket past its `hello` then costs nothing here, and a closed
+ * one is not kept alive (with its session) until its deadline. The open times live here,
+ * not on the socket: an identified socket carries no timestamp.
  */
 export class HelloDeadlines<T extends AwaitingHello> {
-  private queue: (T | undefined)[] = [];
-  /** `openedAtMs[i]` is when `queue[i]` was added (this object's clock). */
-  private openedAtMs: number[] = [];
-  private head = 0;
+  /** Waiting sockets → when each was added (this object's clock); a Map iterates in insertion order. */
+  private readonly openedAtMs = new Map<T, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -33,38 +32,30 @@ export class HelloDeadlines<T extends AwaitingHello> {
 
   /** Starts the socket's hello deadline now. */
   add(socket: T): void {
-    this.queue.push(socket);
-    this.openedAtMs.push(this.nowMs());
+    this.openedAtMs.set(socket, this.nowMs());
+  }
+
+  /** Forgets the socket: it is no longer waiting for `hello`. A no-op if not held. */
+  delete(socket: T): void {
+    this.openedAtMs.delete(socket);
   }
 
   /** Expires every socket whose deadline has passed; runs from the timer, callable in tests. */
   sweep(): void {
     const nowMs = this.nowMs();
-    while (this.head < this.queue.length) {
-      const socket = this.queue[this.head];
-      const openedAtMs = this.openedAtMs[this.head];
-      if (socket === undefined || openedAtMs === undefined) break;
+    for (const [socket, openedAtMs] of this.openedAtMs) {
       if (openedAtMs + this.timeoutMs > nowMs) break;
-      this.queue[this.head] = undefined;
-      this.head += 1;
+      this.openedAtMs.delete(socket);
       socket.expireHello();
-    }
-    // Drop the consumed prefix once it dominates, so the arrays do not grow forever.
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.openedAtMs = this.openedAtMs.slice(this.head);
-      this.head = 0;
     }
   }
 
   get pendingCount(): number {
-    return this.queue.length - this.head;
+    return this.openedAtMs.size;
   }
 
   stop(): void {
     clearInterval(this.timer);
-    this.queue = [];
-    this.openedAtMs = [];
-    this.head = 0;
+    this.openedAtMs.clear();
   }
 }

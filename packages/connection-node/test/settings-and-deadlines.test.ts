@@ -66,6 +66,25 @@ describe('hello deadlines swept by one timer', () => {
     }
   });
 
+  it('holds only sockets still waiting: a deleted one is never expired', () => {
+    let nowMs = 0;
+    const deadlines = new HelloDeadlines<Socket>(100, () => nowMs);
+    try {
+      const [said, closed, silent] = [new Socket(), new Socket(), new Socket()];
+      for (const socket of [said, closed, silent]) deadlines.add(socket);
+      deadlines.delete(said);
+      deadlines.delete(closed);
+      deadlines.delete(closed);
+      expect(deadlines.pendingCount).toBe(1);
+      nowMs = 100;
+      deadlines.sweep();
+      expect([said.expired, closed.expired, silent.expired]).toEqual([false, false, true]);
+      expect(deadlines.pendingCount).toBe(0);
+    } finally {
+      deadlines.stop();
+    }
+  });
+
   it('sweeps thousands of expired sockets in one pass and keeps exactly the rest', () => {
     let nowMs = 0;
     const deadlines = new HelloDeadlines<Socket>(10, () => nowMs);

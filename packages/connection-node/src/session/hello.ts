@@ -37,7 +37,7 @@ export async function identify(
 ): Promise<HelloOutcome> {
   const uaid = parseUaid(requestedUaid);
   if (uaid === undefined) {
-    return { kind: 'new-user', uaid: newUaid(), connectedAtMs: ctx.connectionClock.next() };
+    return { kind: 'new-user', uaid: freshUaid(), connectedAtMs: ctx.connectionClock.next() };
   }
 
   let connectedAtMs = 0;
@@ -58,10 +58,20 @@ export async function identify(
   switch (claim.kind) {
     case 'unknown':
       // A different uaid than the one asked for: Firefox then drops its stale subscriptions.
-      return { kind: 'new-user', uaid: newUaid(), connectedAtMs };
+      return { kind: 'new-user', uaid: freshUaid(), connectedAtMs };
     case 'superseded':
       return { kind: 'superseded' };
     case 'claimed':
       return { kind: 'returning', uaid, connectedAtMs, previous: claim.previous };
   }
+}
+
+/**
+ * `newUaid()` as one flat string. It comes out of `replaceAll` as a V8 cons string, which
+ * hashing (the registry's Map) flattens into a second, flat copy while the 32-byte cons
+ * wrapper stays referenced by the session and the Map for as long as the socket is open.
+ * Lower-casing an already lowercase string returns the flat copy alone (same characters).
+ */
+function freshUaid(): Uaid {
+  return newUaid().toLowerCase() as Uaid;
 }

@@ -31,6 +31,14 @@ import type { SessionContext } from './session-context';
 /** Every client frame an identified session accepts (a second `hello` is refused earlier). */
 export type IdentifiedFrame = Exclude<ClientFrame, { type: 'hello' }>;
 
+/** A running storage drain. */
+interface DrainState {
+  /** Something may have been stored since the current fetch: fetch again before stopping. */
+  recheck: boolean;
+  /** Messages this drain sent from storage (autopush's msg_limit counts them). */
+  sentFromStorage: number;
+}
+
 /**
  * The state of a client after a successful `hello`: it owns a uaid, may register and
  * unregister channels, and receives notifications, live and from storage.
@@ -40,22 +48,28 @@ export type IdentifiedFrame = Exclude<ClientFrame, { type: 'hello' }>;
  * has nothing new. Live pushes that arrive meanwhile are already stored, so they only
  * set `recheck` and come out of storage in order; TTL-0 pushes are never stored, so they
  * go out at once.
+ *
+ * An idle identified socket holds one of these for as long as it is open, so it keeps
+ * only what it needs when idle; the drain's state exists only while a drain runs.
  */
 export class IdentifiedSession {
-  private lastPingMs: number | undefined;
-  private ledger: DeliveryLedger | undefined;
-  private draining = false;
-  private recheck = false;
-  private sentFromStorage = 0;
+  private lastPingMs: number | undefined = undefined;
+  private ledger: DeliveryLedger | undefined = undefined;
+  /** Set while a storage drain runs (from `requestDrain` until a fetch finds nothing new). */
+  private drain: DrainState | undefined = undefined;
   /** Broadcast ids subscribed to; allocated at the first subscription. */
-  private broadcastIds: Set<string> | undefined;
+  private broadcastIds: Set<string> | undefined = undefined;
 
   constructor(
     private readonly session: Session,
-    private readonly ctx: SessionContext,
     readonly uaid: Uaid,
     readonly connectedAtMs: number,
   ) {}
+
+  /** The node's context, held once by the session rather than again here. */
+  private get ctx(): SessionContext {
+    return this.session.ctx;
+  }
 
   onFrame(frame: IdentifiedFrame): Promise<void> | void {
     switch (frame.type) {
@@ -113,9 +127,9 @@ export class IdentifiedSession {
       return;
     }
     if (this.ledger?.wasSent(notification.messageId) === true) return;
-    if (stored && this.draining) {
+    if (stored && this.drain !== undefined) {
       // Sending now could overtake older stored messages; the drain will fetch it.
-      this.recheck = true;
+      this.drain.recheck = true;
       return;
     }
     this.sendNotification(notification, 'live');
@@ -123,18 +137,20 @@ export class IdentifiedSession {
 
   /** Starts a storage drain, or makes the running one look again before it stops. */
   requestDrain(): void {
-    if (this.draining) {
-      this.recheck = true;
+    if (this.drain !== undefined) {
+      this.drain.recheck = true;
       return;
     }
-    this.draining = true;
+    this.drain = { recheck: false, sentFromStorage: 0 };
     this.session.scheduleDrainStep();
   }
 
   /** One fetch-and-send round of the drain; the next runs when this batch is fully acked. */
   async drainStep(): Promise<void> {
     const { messageStore, clock, settings, log } = this.ctx;
-    this.recheck = false;
+    // Queued by requestDrain or finishDrain, so a drain is running.
+    const drain = (this.drain ??= { recheck: false, sentFromStorage: 0 });
+    drain.recheck = false;
     // Rows of acked live pushes still held back would come back in this fetch and, seen
     // as already sent, could end the drain before the rows behind them.
     this.ctx.ackedDeletes.flush();
@@ -173,10 +189,10 @@ export class IdentifiedSession {
     }
     if (awaited.size === 0) return this.finishDrain();
 
-    if (this.sentFromStorage + toSend.length > settings.messageLimitPerDrain) {
+    if (drain.sentFromStorage + toSend.length > settings.messageLimitPerDrain) {
       return this.resetUaid();
     }
-    this.sentFromStorage += toSend.length;
+    drain.sentFromStorage += toSend.length;
     (this.ledger ??= new DeliveryLedger()).openBatch(awaited);
     for (const notification of toSend) {
       if (!this.sendNotification(notification, 'stored')) return;
@@ -184,13 +200,12 @@ export class IdentifiedSession {
   }
 
   private finishDrain(): void {
-    if (this.recheck) {
-      this.recheck = false;
+    if (this.drain?.recheck === true) {
+      this.drain.recheck = false;
       this.session.scheduleDrainStep();
       return;
     }
-    this.draining = false;
-    this.sentFromStorage = 0;
+    this.drain = undefined;
   }
 
   private sendNotification(notification: Notification, source: DeliverySource): boolean {

@@ -33,6 +33,10 @@ type SessionTask =
   | { readonly kind: 'drain-step' };
 
 const CHECK_STORAGE: SessionTask = { kind: 'check-storage' };
+/** Bits of `Session.flags`: one small integer instead of three boolean fields. */
+const IDENTIFYING = 1;
+const CLOSED = 2;
+const RUNNING = 4;
 const DRAIN_STEP: SessionTask = { kind: 'drain-step' };
 
 /**
@@ -41,25 +45,33 @@ const DRAIN_STEP: SessionTask = { kind: 'drain-step' };
  * {@link IdentifiedSession}, which only a successful `hello` creates.
  *
  * Memory matters (hundreds of thousands of idle sockets per node): no timers, no
- * per-session closures, and the task queue and delivery ledger are allocated only
- * while used.
+ * per-session closures, the task queue and delivery ledger are allocated only while
+ * used, and each field is a pointer-sized slot (the flags share one).
  */
 export class Session implements BroadcastSubscriber {
-  private identified: IdentifiedSession | undefined;
-  private identifying = false;
-  private closed = false;
-  private running = false;
-  private backlog: SessionTask[] | undefined;
+  private identified: IdentifiedSession | undefined = undefined;
+  /** IDENTIFYING | CLOSED | RUNNING. */
+  private flags = 0;
+  private backlog: SessionTask[] | undefined = undefined;
 
   constructor(
     private readonly transport: SessionTransport,
-    private readonly ctx: SessionContext,
+    /** The node's shared context; the identified half reads it here. */
+    readonly ctx: SessionContext,
   ) {}
 
   get phase(): SessionPhase {
     if (this.closed) return 'closed';
     if (this.identified !== undefined) return 'identified';
-    return this.identifying ? 'identifying' : 'awaiting-hello';
+    return (this.flags & IDENTIFYING) !== 0 ? 'identifying' : 'awaiting-hello';
+  }
+
+  private get closed(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+
+  private get running(): boolean {
+    return (this.flags & RUNNING) !== 0;
   }
 
   get uaid(): Uaid | undefined {
@@ -149,7 +161,7 @@ export class Session implements BroadcastSubscriber {
   }
 
   private release(): void {
-    this.closed = true;
+    this.flags |= CLOSED;
     this.backlog = undefined;
     const identified = this.identified;
     if (identified === undefined) return;
@@ -173,7 +185,7 @@ export class Session implements BroadcastSubscriber {
    * tracks.
    */
   private runFrom(first: SessionTask): void {
-    this.running = true;
+    this.flags |= RUNNING;
     let task: SessionTask | undefined = first;
     try {
       while (task !== undefined && !this.closed) {
@@ -202,7 +214,7 @@ export class Session implements BroadcastSubscriber {
   }
 
   private finishRun(): void {
-    this.running = false;
+    this.flags &= ~RUNNING;
     if (this.backlog?.length === 0) this.backlog = undefined;
   }
 
@@ -238,9 +250,9 @@ export class Session implements BroadcastSubscriber {
   }
 
   private async hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
-    this.identifying = true;
+    this.flags |= IDENTIFYING;
     const outcome = await identify(frame.uaid, this.ctx, () => !this.closed);
-    this.identifying = false;
+    this.flags &= ~IDENTIFYING;
     if (this.closed) return;
     if (outcome.kind === 'superseded' || outcome.kind === 'storage-unavailable') {
       this.ctx.metrics.helloCompleted('rejected');
@@ -249,7 +261,7 @@ export class Session implements BroadcastSubscriber {
     this.ctx.metrics.helloCompleted(outcome.kind === 'new-user' ? 'new' : 'returning');
 
     const { uaid, connectedAtMs } = outcome;
-    const identified = new IdentifiedSession(this, this.ctx, uaid, connectedAtMs);
+    const identified = new IdentifiedSession(this, uaid, connectedAtMs);
     this.identified = identified;
     const broadcasts = identified.subscribeBroadcasts(frame.broadcasts);
     if (!this.send(helloReply(uaid, asFrameBroadcasts(broadcasts)))) return;
