@@ -6,8 +6,10 @@
  * agents connects and leaves, so one-time costs (code loaded and compiled on the first
  * hello, the storage client's sockets, heap regions grown by the first burst) are in the
  * reference rather than divided by however many connections the step holds. Each
- * measurement waits {@link SETTLE_MS}, then the servers run a full GC (twice) and report
- * RSS and heap. Per-connection figures are the growth over the warmed-up empty server
+ * measurement waits {@link SETTLE_MS}, the servers run a full GC (twice), wait
+ * {@link SETTLE_MS} again (V8 returns the pages a GC freed to the OS some time after it,
+ * so an RSS read straight after the GC can still hold them), then collect again and
+ * report RSS and heap. Per-connection figures are the growth over the warmed-up empty server
  * divided by the connections held; the marginal figure is the growth over the previous
  * step divided by the connections added.
  *
@@ -50,7 +52,10 @@ interface Memory {
 }
 
 async function memoryOf(servers: ProbedProcess[]): Promise<Memory> {
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await settle();
+  await Promise.all(servers.map((s) => s.probe(true)));
+  await settle();
   const probes = await Promise.all(servers.map((s) => s.probe(true)));
   return {
     rss: probes.reduce((sum, p) => sum + p.memory.rss, 0),
