@@ -142,7 +142,13 @@ export interface BenchResults {
     natsPublishReceive?: LatencySummary;
     dynamoDbPutItem?: LatencySummary & { errors: number };
     uwsSendReceive?: LatencySummary;
+    /** Read before Herald's scenarios, with the bare uWS baseline's agents. */
     floorPipeline?: FloorPipeline;
+    /**
+     * Read again after Herald's push scenarios (same size, fresh agents), so a drift of the
+     * shared machine or of DynamoDB Local over the run shows instead of biasing the ratio.
+     */
+    floorPipelineAfter?: FloorPipeline;
   };
   idleDensity: { singleProcess?: DensityRun; reusePort?: DensityRun };
   pushThroughput: { agents: number; steps: PushStep[]; highestSustainableRate?: number };

@@ -1,17 +1,23 @@
 /**
  * The run's order: baselines, idle density on one process (bare uWS, then Herald, whose
  * agents stay connected for scenarios 2–4), push throughput, a profiled burst, endpoint
- * CPU variants, the reconnect storm, then idle density over SO_REUSEPORT processes.
+ * CPU variants, the reconnect storm, the floor pipeline a second time (so drift over the
+ * run shows), then idle density over SO_REUSEPORT processes.
  * Results are checkpointed to the JSON after each scenario; a failing scenario is
  * recorded and the run goes on where it can.
  */
 import { join } from 'node:path';
 import type { BenchEnvironment } from './bench-environment';
-import { closeGroup, collectReceipts, subscriptionsOf } from './load/fleet-operations';
+import {
+  closeGroup,
+  collectReceipts,
+  connectSpread,
+  subscriptionsOf,
+} from './load/fleet-operations';
 import type { BenchProfile } from './profiles';
 import type { ProbedProcess } from './processes/herald-node';
 import { summariseProfile } from './report/profile-summary';
-import type { BenchResults } from './results';
+import type { BenchResults, FloorPipeline } from './results';
 import { natsLatency, putItemLatency } from './scenarios/baselines';
 import { measureEndpointCpu } from './scenarios/endpoint-cpu';
 import { measureFloorPipeline } from './scenarios/floor-pipeline';
@@ -90,6 +96,30 @@ export async function runScenarios(c: RunContext): Promise<void> {
 
   const fleets = env.startFleets(p.fleets);
   const generator = env.startGenerator();
+  const floorAt = async (
+    when: string,
+    floor: { node: ProbedProcess; origin: string },
+    bare: ProbedProcess,
+    group: string,
+  ): Promise<FloorPipeline> => {
+    const f = await measureFloorPipeline({
+      env,
+      generator,
+      fleets,
+      endpoint: floor.node,
+      audience: floor.origin,
+      connection: bare,
+      group,
+      rate: p.targetRate,
+      count: Math.round(p.targetRate * p.pushStepSeconds),
+    });
+    log(
+      `  floor pipeline (${when}): ${f.delivered}/${f.sent} delivered, p50 ${f.latency.p50Ms} ` +
+        `p99 ${f.latency.p99Ms} ms, endpoint ${f.endpointCpuUsPerPush} µs, ` +
+        `connection ${f.connectionCpuUsPerPush} µs, DynamoDB ${f.dynamoDbRequestsPerPush}/push`,
+    );
+    return f;
+  };
   results.idleDensity.singleProcess = { processes: 1, herald: [], bareUws: [] };
 
   await attempt(
@@ -118,22 +148,11 @@ export async function runScenarios(c: RunContext): Promise<void> {
           [...receipts.byId].map(([sentNs, receivedNs]) => (receivedNs - Number(sentNs)) / 1e6),
         );
         log(`  uWS send ${JSON.stringify(results.baselines.uwsSendReceive)}`);
-        const floorPipeline = await measureFloorPipeline({
-          env,
-          generator,
-          fleets,
-          endpoint: floor.node,
-          audience: floor.origin,
-          connection: bare.servers[0]!,
-          group: 'bare',
-          rate: p.targetRate,
-          count: Math.round(p.targetRate * p.pushStepSeconds),
-        });
-        results.baselines.floorPipeline = floorPipeline;
-        log(
-          `  floor pipeline: ${floorPipeline.delivered}/${floorPipeline.sent} delivered, p50 ${floorPipeline.latency.p50Ms} ` +
-            `p99 ${floorPipeline.latency.p99Ms} ms, endpoint ${floorPipeline.endpointCpuUsPerPush} µs, ` +
-            `connection ${floorPipeline.connectionCpuUsPerPush} µs, DynamoDB ${floorPipeline.dynamoDbRequestsPerPush}/push`,
+        results.baselines.floorPipeline = await floorAt(
+          'before Herald',
+          floor,
+          bare.servers[0]!,
+          'bare',
         );
       } finally {
         await closeGroup(fleets, 'bare');
@@ -294,6 +313,31 @@ export async function runScenarios(c: RunContext): Promise<void> {
     [connection, endpoint].map((n) =>
       n === undefined ? Promise.resolve() : env.group.stop(n.handle),
     ),
+  );
+
+  await attempt(
+    ['push'],
+    `the floor pipeline again at ${p.targetRate}/s, after Herald's push scenarios`,
+    async () => {
+      if (results.pushThroughput.steps.length === 0) return;
+      const floor = await env.startFloorEndpoint();
+      const bare = await env.startBareServers(1, floor.origin);
+      try {
+        const agents = p.idleSteps.at(-1) ?? 0;
+        const connected = await connectSpread(fleets, 'bare-after', bare.url, agents, undefined);
+        if (connected.failed > 0)
+          throw new Error(`${connected.failed} of ${agents} agents failed to connect`);
+        results.baselines.floorPipelineAfter = await floorAt(
+          'after Herald',
+          floor,
+          bare.servers[0]!,
+          'bare-after',
+        );
+      } finally {
+        await closeGroup(fleets, 'bare-after');
+        await Promise.all([...bare.servers, floor.node].map((s) => env.group.stop(s.handle)));
+      }
+    },
   );
 
   const total = p.reusePortNodes * p.reusePortPerNode;

@@ -44,16 +44,19 @@ describe('the smoke profile', () => {
     expect(results.baselines.uwsSendReceive?.count).toBeGreaterThan(0);
   });
 
-  it('runs the floor pipeline end to end: every push accepted and delivered, CPU read', () => {
-    const floor = results.baselines.floorPipeline;
-    expect(floor?.sent).toBeGreaterThan(0);
-    expect(floor?.accepted).toBe(floor?.sent);
-    expect(floor?.delivered).toBe(floor?.sent);
-    expect(floor?.endpointCpuUsPerPush).toBeGreaterThan(0);
-    expect(floor?.connectionCpuUsPerPush).toBeGreaterThan(0);
-    // GetItem + PutItem per push, plus the batched deletes.
-    expect(floor?.dynamoDbRequestsPerPush).toBeGreaterThan(2);
-  });
+  it.each(['floorPipeline', 'floorPipelineAfter'] as const)(
+    'runs the floor pipeline end to end (%s): every push accepted and delivered, CPU read',
+    (reading) => {
+      const floor = results.baselines[reading];
+      expect(floor?.sent).toBeGreaterThan(0);
+      expect(floor?.accepted).toBe(floor?.sent);
+      expect(floor?.delivered).toBe(floor?.sent);
+      expect(floor?.endpointCpuUsPerPush).toBeGreaterThan(0);
+      expect(floor?.connectionCpuUsPerPush).toBeGreaterThan(0);
+      // GetItem + PutItem per push, plus the batched deletes.
+      expect(floor?.dynamoDbRequestsPerPush).toBeGreaterThan(2);
+    },
+  );
 
   it('writes idle density for Herald and bare uWS, on one process and over SO_REUSEPORT', () => {
     for (const run of [results.idleDensity.singleProcess, results.idleDensity.reusePort]) {

@@ -50,26 +50,42 @@ export function renderSummary(
       row([`${name} at ${r.baselines.rate}/s`, s?.count, s?.p50Ms, s?.p95Ms, s?.p99Ms, s?.maxMs]),
     );
   }
-  const floor = r.baselines.floorPipeline;
-  if (floor !== undefined) {
+  const floors = (
+    [
+      ['before Herald', r.baselines.floorPipeline],
+      ['after Herald', r.baselines.floorPipelineAfter],
+    ] as const
+  ).flatMap(([when, floor]) => (floor === undefined ? [] : [{ when, floor }]));
+  for (const { when, floor } of floors) {
     const l = floor.latency;
     lines.push(
       row([
-        `floor pipeline POST→receipt at ${floor.rate}/s, ${floor.agents} connected`,
+        `floor pipeline POST→receipt at ${floor.rate}/s, ${floor.agents} connected (${when})`,
         l.count,
         l.p50Ms,
         l.p95Ms,
         l.p99Ms,
         l.maxMs,
       ]),
+    );
+  }
+  if (floors.length > 0) {
+    lines.push(
       '',
       `The floor pipeline is the push path's I/O with none of Herald's work: a bare`,
       '`node:http` endpoint (GetItem + PutItem through the same proxy, a NATS publish, 201)',
       'and the bare uWS server (NATS → notification frame; acks deleted in BatchWriteItem',
-      `calls of up to 25, held ≤ 100 ms). CPU per push: endpoint ${floor.endpointCpuUsPerPush} µs,`,
-      `connection ${floor.connectionCpuUsPerPush} µs; ${floor.accepted}/${floor.sent} accepted,`,
-      `${floor.delivered} delivered; DynamoDB ${floor.dynamoDbRequestsPerPush} requests per push.`,
+      "calls of up to 25, held ≤ 100 ms). It is read before and after Herald's push",
+      'scenarios; the targets use the mean of the readings.',
+      '',
     );
+    for (const { when, floor } of floors) {
+      lines.push(
+        `- ${when}: CPU per push endpoint ${floor.endpointCpuUsPerPush} µs, connection ` +
+          `${floor.connectionCpuUsPerPush} µs; ${floor.accepted}/${floor.sent} accepted, ` +
+          `${floor.delivered} delivered; DynamoDB ${floor.dynamoDbRequestsPerPush} requests per push.`,
+      );
+    }
   }
   lines.push('', '## 1. Idle density', '', `![memory per connection](${charts.memory})`, '');
   lines.push(
