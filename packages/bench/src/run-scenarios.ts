@@ -96,6 +96,23 @@ export async function runScenarios(c: RunContext): Promise<void> {
 
   const fleets = env.startFleets(p.fleets);
   const generator = env.startGenerator();
+  /** A floor endpoint and one bare uWS server wired to it, for `body`; both stopped after. */
+  const withFloorServers = async (
+    group: string,
+    body: (
+      floor: { node: ProbedProcess; origin: string },
+      bare: { servers: ProbedProcess[]; url: string },
+    ) => Promise<void>,
+  ): Promise<void> => {
+    const floor = await env.startFloorEndpoint();
+    const bare = await env.startBareServers(1, floor.origin);
+    try {
+      await body(floor, bare);
+    } finally {
+      await closeGroup(fleets, group);
+      await Promise.all([...bare.servers, floor.node].map((s) => env.group.stop(s.handle)));
+    }
+  };
   const floorAt = async (
     when: string,
     floor: { node: ProbedProcess; origin: string },
@@ -125,10 +142,8 @@ export async function runScenarios(c: RunContext): Promise<void> {
   await attempt(
     ['idle', 'baselines'],
     `scenario 1 baseline: bare uWS, one process; then uWS send→receive and the floor pipeline at ${p.targetRate}/s`,
-    async () => {
-      const floor = await env.startFloorEndpoint();
-      const bare = await env.startBareServers(1, floor.origin);
-      try {
+    () =>
+      withFloorServers('bare', async (floor, bare) => {
         results.idleDensity.singleProcess!.bareUws = await measureIdleDensity({
           servers: bare.servers,
           fleets,
@@ -154,11 +169,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
           bare.servers[0]!,
           'bare',
         );
-      } finally {
-        await closeGroup(fleets, 'bare');
-        await Promise.all([...bare.servers, floor.node].map((s) => env.group.stop(s.handle)));
-      }
-    },
+      }),
   );
 
   let endpoint: ProbedProcess | undefined;
@@ -320,9 +331,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
     `the floor pipeline again at ${p.targetRate}/s, after Herald's push scenarios`,
     async () => {
       if (results.pushThroughput.steps.length === 0) return;
-      const floor = await env.startFloorEndpoint();
-      const bare = await env.startBareServers(1, floor.origin);
-      try {
+      await withFloorServers('bare-after', async (floor, bare) => {
         const agents = p.idleSteps.at(-1) ?? 0;
         const connected = await connectSpread(fleets, 'bare-after', bare.url, agents, undefined);
         if (connected.failed > 0)
@@ -333,10 +342,7 @@ export async function runScenarios(c: RunContext): Promise<void> {
           bare.servers[0]!,
           'bare-after',
         );
-      } finally {
-        await closeGroup(fleets, 'bare-after');
-        await Promise.all([...bare.servers, floor.node].map((s) => env.group.stop(s.handle)));
-      }
+      });
     },
   );
 
