@@ -36,6 +36,8 @@ function parseFlags(argv: string[]): Flags {
   let only: Set<ScenarioName> | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    // `pnpm bench -- --full` passes the separator through; it means nothing here.
+    if (flag === '--') continue;
     if (flag === '--only') {
       for (const name of (argv[++i] ?? '').split(',')) {
         if (!isScenarioName(name)) {
