@@ -330,7 +330,10 @@ export async function runScenarios(c: RunContext): Promise<void> {
     ['push'],
     `the floor pipeline again at ${p.targetRate}/s, after Herald's push scenarios`,
     async () => {
-      if (results.pushThroughput.steps.length === 0) return;
+      if (results.pushThroughput.steps.length === 0) {
+        log('  skipped: the push scenario measured nothing to compare with');
+        return;
+      }
       await withFloorServers('bare-after', async (floor, bare) => {
         const agents = p.idleSteps.at(-1) ?? 0;
         const connected = await connectSpread(fleets, 'bare-after', bare.url, agents, undefined);

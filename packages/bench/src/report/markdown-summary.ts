@@ -1,6 +1,7 @@
 /** Renders a run's results as the Markdown summary written next to its JSON. */
 import type { BenchResults } from '../results';
 import { describeDrain } from './describe-drain';
+import { floorReadings } from './targets';
 
 function row(cells: (string | number | undefined)[]): string {
   return `| ${cells.map((c) => (c === undefined ? '' : String(c))).join(' | ')} |`;
@@ -50,12 +51,7 @@ export function renderSummary(
       row([`${name} at ${r.baselines.rate}/s`, s?.count, s?.p50Ms, s?.p95Ms, s?.p99Ms, s?.maxMs]),
     );
   }
-  const floors = (
-    [
-      ['before Herald', r.baselines.floorPipeline],
-      ['after Herald', r.baselines.floorPipelineAfter],
-    ] as const
-  ).flatMap(([when, floor]) => (floor === undefined ? [] : [{ when, floor }]));
+  const floors = floorReadings(r);
   for (const { when, floor } of floors) {
     const l = floor.latency;
     lines.push(
