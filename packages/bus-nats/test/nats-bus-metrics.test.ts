@@ -92,9 +92,8 @@ describe('NatsBus metrics', () => {
     await bus.publish(x, checkStorage(1));
     await bus.publish(x, checkStorage(2));
     await bus.publish(x, disconnect(1));
-    await inbox.next();
-    await inbox.next();
-    await inbox.next();
+    // next() is the first command, not the next one: wait until all three are in.
+    await inbox.take(3);
 
     const published = (type: string): Promise<number> =>
       valueOf(registry, 'herald_nats_messages_published_total', { type, result: 'ok' });
