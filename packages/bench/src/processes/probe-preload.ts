@@ -13,6 +13,12 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 
 const SAMPLING_INTERVAL_US = 250;
+const HEAP_SAMPLING_INTERVAL_BYTES = 16 * 1024;
+
+/** `x.cpuprofile` → `x.heapprofile`, the name DevTools opens as an allocation profile. */
+export function heapProfilePath(cpuProfilePath: string): string {
+  return cpuProfilePath.replace(/\.cpuprofile$/, '') + '.heapprofile';
+}
 
 interface Request {
   readonly id: number;
@@ -47,12 +53,24 @@ async function answer(request: Request): Promise<unknown> {
       await post('Profiler.enable');
       await post('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
       await post('Profiler.start');
+      // Allocations too, counting what young- and old-generation collections freed
+      // since, so short-lived garbage (what drives scavenges) shows where it is made.
+      await post('HeapProfiler.enable');
+      await post('HeapProfiler.startSampling', {
+        samplingInterval: HEAP_SAMPLING_INTERVAL_BYTES,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
       return { started: true };
     case 'profile-stop': {
       const { profile } = await post<{ profile: unknown }>('Profiler.stop');
+      const heap = await post<{ profile: unknown }>('HeapProfiler.stopSampling');
       session?.disconnect();
       session = undefined;
-      if (request.path !== undefined) writeFileSync(request.path, JSON.stringify(profile));
+      if (request.path !== undefined) {
+        writeFileSync(request.path, JSON.stringify(profile));
+        writeFileSync(heapProfilePath(request.path), JSON.stringify(heap.profile));
+      }
       return { path: request.path };
     }
     default:
