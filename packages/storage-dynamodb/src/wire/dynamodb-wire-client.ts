@@ -1,4 +1,3 @@
-import type { OutgoingHttpHeaders } from 'node:http';
 import { CachedCredentials, LOCAL_CREDENTIALS, awsDefaultCredentials } from './aws-credentials';
 import type { AwsCredentials } from './aws-credentials';
 import { isRetryable, parseErrorResponse } from './dynamodb-wire-errors';
@@ -139,12 +138,7 @@ export class DynamoDbWireClient {
       credentials,
       new Date(),
     );
-    const headers: OutgoingHttpHeaders = {
-      ...signed,
-      ...signature,
-      'content-length': Buffer.byteLength(body),
-    };
-    const response = await this.transport.post(headers, body);
+    const response = await this.transport.post({ ...signed, ...signature }, body);
     if (response.statusCode === 200) return response.body === '' ? {} : JSON.parse(response.body);
     const error = parseErrorResponse(response.statusCode, response.body);
     if (error.errorType === 'ExpiredTokenException') this.credentials.invalidate();
