@@ -96,6 +96,16 @@ export interface ProcessProfile {
   readonly file: string;
   readonly byPackage: { name: string; selfPercent: number }[];
   readonly top: ProfileHotspot[];
+  /** Where the same window's allocations were made (absent in results older than it). */
+  readonly allocation?: AllocationSummary;
+}
+
+/** Bytes allocated in a profile window, freed since or not; percentages are of those bytes. */
+export interface AllocationSummary {
+  readonly file: string;
+  readonly bytesPerPush: number;
+  readonly byPackage: { name: string; selfPercent: number }[];
+  readonly top: ProfileHotspot[];
 }
 
 /**

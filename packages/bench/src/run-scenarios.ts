@@ -16,7 +16,8 @@ import {
 } from './load/fleet-operations';
 import type { BenchProfile } from './profiles';
 import type { ProbedProcess } from './processes/herald-node';
-import { summariseProfile } from './report/profile-summary';
+import { heapProfilePath } from './processes/profile-files';
+import { summariseAllocations, summariseProfile } from './report/profile-summary';
 import type { BenchResults, FloorPipeline } from './results';
 import { natsLatency, putItemLatency } from './scenarios/baselines';
 import { measureEndpointCpu } from './scenarios/endpoint-cpu';
@@ -236,11 +237,12 @@ export async function runScenarios(c: RunContext): Promise<void> {
         endpoint: join(c.outDir, 'profiles', `${c.stamp}-endpoint.cpuprofile`),
         connection: join(c.outDir, 'profiles', `${c.stamp}-connection.cpuprofile`),
       };
+      const pushes = Math.round(p.targetRate * 2 * p.pushStepSeconds);
       await runPushStep({
         ...base,
         subscriptionSet: 'v2',
         rate: p.targetRate * 2,
-        count: Math.round(p.targetRate * 2 * p.pushStepSeconds),
+        count: pushes,
         offset: 0,
         beforeBurst: async () => {
           await Promise.all([base.endpoint.profileStart(), base.connections[0]!.profileStart()]);
@@ -259,12 +261,14 @@ export async function runScenarios(c: RunContext): Promise<void> {
           window,
           file: files.endpoint,
           ...summariseProfile(files.endpoint),
+          allocation: summariseAllocations(heapProfilePath(files.endpoint), pushes),
         },
         {
           process: 'connection node',
           window,
           file: files.connection,
           ...summariseProfile(files.connection),
+          allocation: summariseAllocations(heapProfilePath(files.connection), pushes),
         },
       ];
       for (const profile of results.profiles) {

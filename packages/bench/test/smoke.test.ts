@@ -87,6 +87,18 @@ describe('the smoke profile', () => {
     expect(results.reconnectStorm).toHaveProperty('allDrainedMs');
   });
 
+  it('profiles the endpoint and a connection node: CPU and where their allocations come from', () => {
+    expect(results.profiles.map((profile) => profile.process)).toEqual([
+      'endpoint node',
+      'connection node',
+    ]);
+    for (const profile of results.profiles) {
+      expect(profile.top.length).toBeGreaterThan(0);
+      expect(profile.allocation?.bytesPerPush).toBeGreaterThan(0);
+      expect(profile.allocation?.top.length).toBeGreaterThan(0);
+    }
+  });
+
   it('judges every target and writes the summary and charts', () => {
     expect(results.targets).toHaveLength(8);
     const names = readdirSync(outDir);

@@ -6,3 +6,5 @@ export type { EmbeddedDynalite } from './embedded-dynalite';
 export type { DynamoDbConnectionOptions, DynamoDbStoresOptions } from './dynamodb-client';
 export { DynamoDbBroadcastStore, BROADCASTS_PARTITION } from './dynamodb-broadcast-store';
 export { createDynamoDbCallMetrics } from './dynamodb-metrics';
+export { HttpTransport } from './wire/http-transport';
+export type { HttpResponse, HttpTransportOptions } from './wire/http-transport';

@@ -1,11 +1,12 @@
 /**
- * The least a Node process can do to talk to DynamoDB: one JSON POST per call on a
- * keep-alive `node:http` agent, no retries, no signing (DynamoDB Local reads the access
- * key from the Authorization header but does not check the signature). The floor
- * pipeline's processes use it so that their storage I/O has the same shape as Herald's
- * (same calls, same proxy, same pool size) with none of the product's work around it.
+ * The least a Node process can do to talk to DynamoDB: one JSON POST per call over the
+ * same keep-alive HTTP/1.1 transport Herald's wire client uses, with no retries and no
+ * signing (DynamoDB Local reads the access key from the Authorization header but does
+ * not check the signature). The floor pipeline's processes use it so that their storage
+ * I/O has the same shape and the same cost as Herald's (same calls, same proxy, same
+ * pool size) with none of the product's work around it.
  */
-import { Agent, request } from 'node:http';
+import { HttpTransport } from '@herald/storage-dynamodb';
 
 /** Herald's default pool (`HERALD_DYNAMODB_MAX_SOCKETS`), so both sides queue alike. */
 const MAX_SOCKETS = 96;
@@ -15,51 +16,40 @@ export type AttributeValue = { S: string } | { N: string };
 export type Item = Record<string, AttributeValue>;
 
 export class FloorDynamoDb {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
-  private readonly url: URL;
+  private readonly transport: HttpTransport;
+  private readonly host: string;
   private readonly authorization: string;
 
   constructor(endpoint: string, region = 'us-east-1') {
-    this.url = new URL(endpoint);
+    const url = new URL(endpoint);
+    this.transport = new HttpTransport({
+      endpoint: url,
+      maxSockets: MAX_SOCKETS,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      connectTimeoutMs: REQUEST_TIMEOUT_MS,
+    });
+    this.host = url.host;
     this.authorization =
       `AWS4-HMAC-SHA256 Credential=bench/20260101/${region}/dynamodb/aws4_request, ` +
       `SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`;
   }
 
   /** One call (`operation` is the X-Amz-Target suffix: PutItem, GetItem, …); resolves to the parsed answer. */
-  call(operation: string, input: object): Promise<Record<string, unknown>> {
-    const body = JSON.stringify(input);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: this.url.hostname,
-          port: this.url.port,
-          path: '/',
-          method: 'POST',
-          agent: this.agent,
-          timeout: REQUEST_TIMEOUT_MS,
-          headers: {
-            'Content-Type': 'application/x-amz-json-1.0',
-            'Content-Length': Buffer.byteLength(body),
-            'X-Amz-Target': `DynamoDB_20120810.${operation}`,
-            'X-Amz-Date': '20260101T000000Z',
-            Authorization: this.authorization,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode === 200) resolve(JSON.parse(text) as Record<string, unknown>);
-            else reject(new Error(`${operation}: ${res.statusCode ?? 0} ${text}`));
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`${operation} timed out`)));
-      req.on('error', reject);
-      req.end(body);
-    });
+  async call(operation: string, input: object): Promise<Record<string, unknown>> {
+    const response = await this.transport.post(
+      {
+        host: this.host,
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `DynamoDB_20120810.${operation}`,
+        'x-amz-date': '20260101T000000Z',
+        authorization: this.authorization,
+      },
+      JSON.stringify(input),
+    );
+    if (response.statusCode !== 200) {
+      throw new Error(`${operation}: ${response.statusCode} ${response.body}`);
+    }
+    return JSON.parse(response.body) as Record<string, unknown>;
   }
 
   /** Creates the floor's table (hash `pk`, range `sk`, both strings) unless it exists. */
@@ -83,7 +73,7 @@ export class FloorDynamoDb {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.transport.destroy();
   }
 }
 

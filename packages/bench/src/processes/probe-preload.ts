@@ -5,20 +5,17 @@
  *  - `probe` (`gc: true` runs a full collection first): `process.cpuUsage()` and
  *    `process.memoryUsage()`;
  *  - `profile-start` / `profile-stop` (`path`): a V8 CPU profile of the window in between,
- *    written as a `.cpuprofile` (what `node --cpu-prof` writes, for just that window).
+ *    written as a `.cpuprofile` (what `node --cpu-prof` writes, for just that window), and
+ *    a sampling allocation profile of it beside it (`.heapprofile`).
  * If the suite dies the channel closes and the node is asked to shut down (SIGTERM), so
  * no node outlives a killed run.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { heapProfilePath } from './profile-files';
 
 const SAMPLING_INTERVAL_US = 250;
 const HEAP_SAMPLING_INTERVAL_BYTES = 16 * 1024;
-
-/** `x.cpuprofile` → `x.heapprofile`, the name DevTools opens as an allocation profile. */
-export function heapProfilePath(cpuProfilePath: string): string {
-  return cpuProfilePath.replace(/\.cpuprofile$/, '') + '.heapprofile';
-}
 
 interface Request {
   readonly id: number;

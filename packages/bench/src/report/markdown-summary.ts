@@ -209,6 +209,17 @@ export function renderSummary(
     lines.push(row(['function', 'location', 'self %']), row(['---', '---', '---']));
     for (const h of p.top) lines.push(row([`\`${h.function}\``, h.location, h.selfPercent]));
     lines.push('');
+    const a = p.allocation;
+    if (a === undefined) continue;
+    lines.push(
+      `Allocated ${(a.bytesPerPush / 1024).toFixed(1)} KB per push (sampled, garbage included), by package: ` +
+        `${a.byPackage.map((b) => `${b.name} ${b.selfPercent}%`).join(', ')}`,
+      '',
+      row(['allocated in', 'location', '% of bytes']),
+      row(['---', '---', '---']),
+    );
+    for (const h of a.top) lines.push(row([`\`${h.function}\``, h.location, h.selfPercent]));
+    lines.push('');
   }
   if (r.failures.length > 0)
     lines.push('## Failures', '', ...r.failures.map((f) => `- ${f.split('\n')[0]}`), '');

@@ -1,14 +1,15 @@
 /**
  * Reads a V8 `.cpuprofile` and says where the time went: self time by package (a
  * Herald package, an npm dependency, Node's internals, GC, native code) and the hottest
- * functions. Idle samples are left out, so percentages are of busy time.
+ * functions. Idle samples are left out, so percentages are of busy time. Reads the
+ * `.heapprofile` of the same window the same way: bytes allocated by package and function.
  */
 import { readFileSync } from 'node:fs';
-import type { ProfileHotspot } from '../results';
+import type { AllocationSummary, ProfileHotspot } from '../results';
 
 interface CpuProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   hitCount?: number;
 }
 
@@ -35,6 +36,76 @@ function shortLocation(url: string, line: number): string {
   return url === '' ? '' : `${trimmed}:${line + 1}`;
 }
 
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
+/** Adds up a measure (samples, bytes) per package and per function. */
+class Tally {
+  total = 0;
+  private readonly byPackage = new Map<string, number>();
+  private readonly byFunction = new Map<string, { amount: number; fn: string; location: string }>();
+
+  add({ functionName, url, lineNumber }: CallFrame, amount: number): void {
+    this.total += amount;
+    const pkg = packageOf(url, functionName);
+    this.byPackage.set(pkg, (this.byPackage.get(pkg) ?? 0) + amount);
+    const key = `${functionName}@${url}:${lineNumber}`;
+    const entry = this.byFunction.get(key) ?? {
+      amount: 0,
+      fn: functionName || '(anonymous)',
+      location: shortLocation(url, lineNumber),
+    };
+    entry.amount += amount;
+    this.byFunction.set(key, entry);
+  }
+
+  summary(topN: number): {
+    byPackage: { name: string; selfPercent: number }[];
+    top: ProfileHotspot[];
+  } {
+    const percent = (n: number): number => Math.round((1000 * n) / Math.max(1, this.total)) / 10;
+    return {
+      byPackage: [...this.byPackage.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10)
+        .map(([name, n]) => ({ name, selfPercent: percent(n) })),
+      top: [...this.byFunction.values()]
+        .sort((a, b) => b.amount - a.amount)
+        .slice(0, topN)
+        .map((e) => ({ function: e.fn, location: e.location, selfPercent: percent(e.amount) })),
+    };
+  }
+}
+
+interface HeapProfileNode {
+  callFrame: CallFrame;
+  selfSize: number;
+  children?: HeapProfileNode[];
+}
+
+/**
+ * Bytes allocated in the window by where they were allocated, from a sampling heap
+ * profile that kept the objects GC had already freed (so it counts garbage, the thing
+ * that drives scavenges, not what was still alive at the end).
+ */
+export function summariseAllocations(path: string, pushes: number, topN = 8): AllocationSummary {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as { head: HeapProfileNode };
+  const tally = new Tally();
+  const pending = [profile.head];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (node.selfSize > 0) tally.add(node.callFrame, node.selfSize);
+    pending.push(...(node.children ?? []));
+  }
+  return {
+    file: path,
+    bytesPerPush: Math.round(tally.total / Math.max(1, pushes)),
+    ...tally.summary(topN),
+  };
+}
+
 export function summariseProfile(
   path: string,
   topN = 12,
@@ -44,34 +115,10 @@ export function summariseProfile(
   if (profile.samples !== undefined)
     for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
   else for (const node of profile.nodes) hits.set(node.id, node.hitCount ?? 0);
-  let busy = 0;
-  const byPackage = new Map<string, number>();
-  const byFunction = new Map<string, { hits: number; fn: string; location: string }>();
+  const tally = new Tally();
   for (const node of profile.nodes) {
     const n = hits.get(node.id) ?? 0;
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (n === 0 || functionName === '(idle)') continue;
-    busy += n;
-    const pkg = packageOf(url, functionName);
-    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + n);
-    const key = `${functionName}@${url}:${lineNumber}`;
-    const entry = byFunction.get(key) ?? {
-      hits: 0,
-      fn: functionName || '(anonymous)',
-      location: shortLocation(url, lineNumber),
-    };
-    entry.hits += n;
-    byFunction.set(key, entry);
+    if (n > 0 && node.callFrame.functionName !== '(idle)') tally.add(node.callFrame, n);
   }
-  const percent = (n: number): number => Math.round((1000 * n) / Math.max(1, busy)) / 10;
-  return {
-    byPackage: [...byPackage.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 10)
-      .map(([name, n]) => ({ name, selfPercent: percent(n) })),
-    top: [...byFunction.values()]
-      .sort((a, b) => b.hits - a.hits)
-      .slice(0, topN)
-      .map((e) => ({ function: e.fn, location: e.location, selfPercent: percent(e.hits) })),
-  };
+  return tally.summary(topN);
 }

@@ -1,0 +1,4 @@
+/** `x.cpuprofile` → `x.heapprofile`: the allocation profile of the same window, as DevTools names it. */
+export function heapProfilePath(cpuProfilePath: string): string {
+  return cpuProfilePath.replace(/\.cpuprofile$/, '') + '.heapprofile';
+}
