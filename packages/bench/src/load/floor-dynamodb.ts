@@ -44,7 +44,7 @@ export class FloorDynamoDb {
         'x-amz-date': '20260101T000000Z',
         authorization: this.authorization,
       },
-      JSON.stringify(input),
+      Buffer.from(JSON.stringify(input), 'utf8'),
     );
     if (response.statusCode !== 200) {
       throw new Error(`${operation}: ${response.statusCode} ${response.body}`);

@@ -96,7 +96,9 @@ export class DynamoDbWireClient {
   ): Promise<OperationOutput<O>> {
     const startedAt = process.hrtime.bigint();
     try {
-      const output = await this.sendWithRetries(operation, JSON.stringify(input));
+      // Encoded once: the same bytes are hashed for the signature and written, per attempt.
+      const body = Buffer.from(JSON.stringify(input), 'utf8');
+      const output = await this.sendWithRetries(operation, body);
       this.observe?.(operation, secondsSince(startedAt));
       return output as OperationOutput<O>;
     } catch (error) {
@@ -110,7 +112,7 @@ export class DynamoDbWireClient {
     this.transport.destroy();
   }
 
-  private async sendWithRetries(operation: OperationName, body: string): Promise<unknown> {
+  private async sendWithRetries(operation: OperationName, body: Buffer): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(operation, body);
@@ -122,7 +124,7 @@ export class DynamoDbWireClient {
     }
   }
 
-  private async attempt(operation: OperationName, body: string): Promise<unknown> {
+  private async attempt(operation: OperationName, body: Buffer): Promise<unknown> {
     if (this.signer === undefined) {
       throw new Error('no AWS region configured (set AWS_REGION)');
     }

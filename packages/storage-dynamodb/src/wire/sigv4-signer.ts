@@ -12,7 +12,8 @@ export interface SignableRequest {
    * {@link SigV4Signer.sign} and must not be.
    */
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  /** The payload; a Buffer is hashed as it is, a string as its UTF-8 bytes. */
+  readonly body: string | Buffer;
 }
 
 /** The headers to add to the request: `authorization`, `x-amz-date`, maybe the token. */
@@ -103,8 +104,9 @@ export function amzDateOf(now: Date): string {
     .replace(/\.\d{3}/, '');
 }
 
-function sha256Hex(data: string): string {
-  return createHash('sha256').update(data, 'utf8').digest('hex');
+function sha256Hex(data: string | Buffer): string {
+  const hash = createHash('sha256');
+  return (typeof data === 'string' ? hash.update(data, 'utf8') : hash.update(data)).digest('hex');
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {

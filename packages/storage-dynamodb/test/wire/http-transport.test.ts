@@ -9,6 +9,7 @@ import { HttpTransport } from '../../src/wire/http-transport';
 import type { HttpTransportOptions } from '../../src/wire/http-transport';
 
 const FIXTURES = join(__dirname, 'fixtures');
+const EMPTY_OBJECT = Buffer.from('{}');
 const HEADERS = { host: 'localhost', 'content-type': 'application/x-amz-json-1.0' };
 
 /** The bytes of one request as a raw server sees them. */
@@ -92,7 +93,7 @@ describe('HttpTransport', () => {
     const client = transport(server.url);
 
     for (let i = 0; i < 3; i++) {
-      await expect(client.post(HEADERS, '{"ü":1}')).resolves.toEqual({
+      await expect(client.post(HEADERS, Buffer.from('{"ü":1}'))).resolves.toEqual({
         statusCode: 200,
         body: `{"n":${i}}`,
         keepAlive: true,
@@ -116,10 +117,10 @@ describe('HttpTransport', () => {
     cleanup.push(server.stop);
     const client = transport(server.url);
 
-    await client.post(HEADERS, '{}');
-    await client.post(HEADERS, '{}');
+    await client.post(HEADERS, EMPTY_OBJECT);
+    await client.post(HEADERS, EMPTY_OBJECT);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await expect(client.post(HEADERS, '{}')).resolves.toMatchObject({ statusCode: 200 });
+    await expect(client.post(HEADERS, EMPTY_OBJECT)).resolves.toMatchObject({ statusCode: 200 });
 
     expect(server.connections()).toBe(3);
   });
@@ -131,11 +132,11 @@ describe('HttpTransport', () => {
     cleanup.push(server.stop);
     const client = transport(server.url);
 
-    await expect(client.post(HEADERS, '{}')).rejects.toMatchObject({
+    await expect(client.post(HEADERS, EMPTY_OBJECT)).rejects.toMatchObject({
       name: 'DynamoDbTransportError',
       reason: 'network',
     });
-    await expect(client.post(HEADERS, '{}')).resolves.toMatchObject({ statusCode: 200 });
+    await expect(client.post(HEADERS, EMPTY_OBJECT)).resolves.toMatchObject({ statusCode: 200 });
     expect(server.connections()).toBe(2);
   });
 
@@ -145,7 +146,7 @@ describe('HttpTransport', () => {
     );
     cleanup.push(server.stop);
 
-    const call = transport(server.url).post(HEADERS, '{}');
+    const call = transport(server.url).post(HEADERS, EMPTY_OBJECT);
     await expect(call).rejects.toThrow(/closed in the middle of a response/);
     await expect(call).rejects.toMatchObject({ reason: 'network' });
   });
@@ -155,7 +156,10 @@ describe('HttpTransport', () => {
     cleanup.push(server.stop);
 
     await expect(
-      transport(server.url).post({ ...HEADERS, 'x-amz-security-token': 'a\r\nx-evil: 1' }, '{}'),
+      transport(server.url).post(
+        { ...HEADERS, 'x-amz-security-token': 'a\r\nx-evil: 1' },
+        EMPTY_OBJECT,
+      ),
     ).rejects.toMatchObject({ reason: 'network' });
     expect(server.seen).toHaveLength(0);
   });
@@ -168,8 +172,10 @@ describe('HttpTransport', () => {
     cleanup.push(server.stop);
     const client = transport(server.url, { requestTimeoutMs: 100 });
 
-    await expect(client.post(HEADERS, '{}')).rejects.toMatchObject({ reason: 'timeout' });
-    await expect(client.post(HEADERS, '{}')).resolves.toMatchObject({ body: '{"on":"time"}' });
+    await expect(client.post(HEADERS, EMPTY_OBJECT)).rejects.toMatchObject({ reason: 'timeout' });
+    await expect(client.post(HEADERS, EMPTY_OBJECT)).resolves.toMatchObject({
+      body: '{"on":"time"}',
+    });
     expect(server.connections()).toBe(2);
   });
 
@@ -178,9 +184,9 @@ describe('HttpTransport', () => {
     cleanup.push(server.stop);
     const client = transport(server.url, { idleTimeoutMs: 40 });
 
-    await client.post(HEADERS, '{}');
+    await client.post(HEADERS, EMPTY_OBJECT);
     await new Promise((resolve) => setTimeout(resolve, 150));
-    await client.post(HEADERS, '{}');
+    await client.post(HEADERS, EMPTY_OBJECT);
 
     expect(server.connections()).toBe(2);
   });
@@ -190,7 +196,10 @@ describe('HttpTransport', () => {
     cleanup.push(server.stop);
     const client = transport(server.url, { maxSockets: 1 });
 
-    const calls = Promise.allSettled([client.post(HEADERS, '{}'), client.post(HEADERS, '{}')]);
+    const calls = Promise.allSettled([
+      client.post(HEADERS, EMPTY_OBJECT),
+      client.post(HEADERS, EMPTY_OBJECT),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     client.destroy();
 
@@ -198,7 +207,7 @@ describe('HttpTransport', () => {
       outcome.status === 'rejected' ? (outcome.reason as DynamoDbTransportError).reason : 'ok',
     );
     expect(reasons).toEqual(['network', 'network']);
-    await expect(client.post(HEADERS, '{}')).rejects.toMatchObject({ reason: 'network' });
+    await expect(client.post(HEADERS, EMPTY_OBJECT)).rejects.toMatchObject({ reason: 'network' });
   });
 
   it('speaks TLS to an https endpoint and resumes the session on the next connection', async () => {
@@ -222,11 +231,11 @@ describe('HttpTransport', () => {
       tls: { ca: readFileSync(join(FIXTURES, 'localhost-cert.pem')) },
     });
 
-    await expect(client.post(HEADERS, '{}')).resolves.toMatchObject({
+    await expect(client.post(HEADERS, EMPTY_OBJECT)).resolves.toMatchObject({
       statusCode: 200,
       body: '{"resumed":false}',
     });
-    await expect(client.post(HEADERS, '{}')).resolves.toMatchObject({
+    await expect(client.post(HEADERS, EMPTY_OBJECT)).resolves.toMatchObject({
       body: '{"resumed":true}',
     });
   });
