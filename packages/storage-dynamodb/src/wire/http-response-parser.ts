@@ -71,12 +71,8 @@ export class HttpResponseParser {
       if (at >= bytes.length) return undefined;
       switch (this.state) {
         case 'head': {
-          const end = bytes.indexOf('\r\n\r\n', at, 'latin1');
-          if (end === -1) {
-            this.keepPartial(bytes, at, MAX_HEAD_BYTES, 'response head');
-            return undefined;
-          }
-          if (end - at > MAX_HEAD_BYTES) throw new HttpProtocolError('response head too large');
+          const end = this.endOf(bytes, at, '\r\n\r\n', MAX_HEAD_BYTES, 'response head');
+          if (end === -1) return undefined;
           this.readHead(bytes.toString('latin1', at, end));
           at = end + 4;
           break;
@@ -91,11 +87,8 @@ export class HttpResponseParser {
           break;
         }
         case 'chunk-size': {
-          const eol = bytes.indexOf('\r\n', at, 'latin1');
-          if (eol === -1) {
-            this.keepPartial(bytes, at, MAX_CHUNK_LINE_BYTES, 'chunk size line');
-            return undefined;
-          }
+          const eol = this.endOf(bytes, at, '\r\n', MAX_CHUNK_LINE_BYTES, 'chunk size line');
+          if (eol === -1) return undefined;
           const size = parseChunkSize(bytes.toString('latin1', at, eol));
           at = eol + 2;
           if (size === 0) {
@@ -108,7 +101,7 @@ export class HttpResponseParser {
         }
         case 'chunk-end': {
           if (bytes.length - at < 2) {
-            this.keepPartial(bytes, at, 2, 'chunk end');
+            this.partial = bytes.subarray(at);
             return undefined;
           }
           if (bytes[at] !== 0x0d || bytes[at + 1] !== 0x0a) {
@@ -119,11 +112,8 @@ export class HttpResponseParser {
           break;
         }
         case 'trailers': {
-          const eol = bytes.indexOf('\r\n', at, 'latin1');
-          if (eol === -1) {
-            this.keepPartial(bytes, at, MAX_HEAD_BYTES, 'trailer');
-            return undefined;
-          }
+          const eol = this.endOf(bytes, at, '\r\n', MAX_HEAD_BYTES, 'trailer');
+          if (eol === -1) return undefined;
           // An empty line ends the trailers; any trailer field is read past and dropped.
           if (eol === at) this.state = 'done';
           at = eol + 2;
@@ -207,9 +197,18 @@ export class HttpResponseParser {
     this.body.push(bytes);
   }
 
-  private keepPartial(bytes: Buffer, at: number, limit: number, what: string): void {
-    if (bytes.length - at > limit) throw new HttpProtocolError(`${what} too large`);
-    this.partial = bytes.subarray(at);
+  /**
+   * Where `delimiter` ends the piece (a head, a line) that starts at `at`. When it has not
+   * arrived yet, keeps the piece for the next bytes and returns -1. Either way a piece
+   * longer than `limit` bytes is refused.
+   */
+  private endOf(bytes: Buffer, at: number, delimiter: string, limit: number, what: string): number {
+    const end = bytes.indexOf(delimiter, at, 'latin1');
+    if ((end === -1 ? bytes.length : end) - at > limit) {
+      throw new HttpProtocolError(`${what} too large`);
+    }
+    if (end === -1) this.partial = bytes.subarray(at);
+    return end;
   }
 
   private finish(): HttpResponse {

@@ -117,6 +117,9 @@ export class HttpTransport {
    * `content-length` is added here. A value holding CR or LF is refused rather than sent.
    */
   post(headers: Readonly<Record<string, string>>, body: Buffer): Promise<HttpResponse> {
+    if (this.destroyed) {
+      return Promise.reject(new DynamoDbTransportError('network', 'the client was destroyed'));
+    }
     let head = this.requestLine;
     for (const name in headers) {
       const value = headers[name]!;
@@ -128,9 +131,6 @@ export class HttpTransport {
       head += `${name}: ${value}\r\n`;
     }
     head += `content-length: ${body.length}\r\n\r\n`;
-    if (this.destroyed) {
-      return Promise.reject(new DynamoDbTransportError('network', 'the client was destroyed'));
-    }
     return new Promise<HttpResponse>((resolve, reject) => {
       const exchange: Exchange = {
         head,

@@ -179,6 +179,35 @@ describe('HttpTransport', () => {
     expect(server.connections()).toBe(2);
   });
 
+  it('serves a queued request on a new connection when the only one closes', async () => {
+    const server = await rawServer(({ socket }, i) =>
+      socket.write(ok(`{"n":${i}}`, i === 0 ? 'Connection: close\r\n' : '')),
+    );
+    cleanup.push(server.stop);
+    const client = transport(server.url, { maxSockets: 1 });
+
+    const answers = await Promise.all([
+      client.post(HEADERS, EMPTY_OBJECT),
+      client.post(HEADERS, EMPTY_OBJECT),
+    ]);
+
+    expect(answers.map((answer) => answer.body)).toEqual(['{"n":0}', '{"n":1}']);
+    expect(server.connections()).toBe(2);
+  });
+
+  it('fails a request whose connection is not up within the connect timeout', async () => {
+    // Accepts TCP and never answers the TLS handshake.
+    const server = await rawServer(() => undefined);
+    cleanup.push(server.stop);
+    const client = transport(new URL(`https://127.0.0.1:${server.url.port}/`), {
+      connectTimeoutMs: 100,
+    });
+
+    const call = client.post(HEADERS, EMPTY_OBJECT);
+    await expect(call).rejects.toThrow(/no connection within 100 ms/);
+    await expect(call).rejects.toMatchObject({ reason: 'timeout' });
+  });
+
   it('closes connections left idle longer than the idle timeout', async () => {
     const server = await rawServer(({ socket }) => socket.write(ok('{}')));
     cleanup.push(server.stop);
